@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { fail, TsdpdkError } from './errors.js';
 import { findHugepages } from './hugepage_info.js';
 import { ERR_SIZE, lcoreState, SLOT_SIZE, startWorkers, stopWorkers, type LcoreConfig, type LcoreTable } from './lcore.js';
-import { applyLogLevels, log, LogLevel, registerLogType } from './log.js';
+import { applyLogLevels, log, logf, logLevelHelp, LogLevel, registerLogType, setSyslogFacility } from './log.js';
 import { MemoryManager, readConfigFile, type MemoryPlan } from './memory.js';
 import { loadNative } from './native.js';
 import { ealUsage, parseEalArgs, type EalOptions } from './options.js';
@@ -189,13 +189,27 @@ function resolveProcType(o: EalOptions, configPath: string, shared: boolean): { 
  */
 export function init(args: string[], progName = basename(process.argv[1] ?? 'tsdpdk')): string[] {
   if (state.initialized) fail('EALREADY', 'EAL is already initialised');
-  const parsed = parseEalArgs([progName, ...args]);
+  const topo0 = readTopology();
+  const nat = loadNative();
+  const parsed = parseEalArgs([progName, ...args], {
+    detectedCpus: topo0.cpus,
+    affinityCpus: nat ? nat.getAffinity() : topo0.cpus,
+  });
   const o = parsed.options;
+  for (const d of parsed.diagnostics) {
+    if (d.level === 0) process.stderr.write(d.message.endsWith('\n') ? d.message : d.message + '\n');
+    else logf(d.level, LOG_EAL, 'EAL', d.message);
+  }
+  if (o.logLevelHelp) {
+    process.stdout.write(logLevelHelp());
+    process.exit(0);
+  }
   if (o.help) {
     process.stdout.write(ealUsage(progName));
     process.exit(0);
   }
   applyLogLevels(o.logLevels);
+  if (o.syslogFacility !== null) setSyslogFacility(o.syslogFacility);
   if (o.version) info(`RTE Version: '${VERSION}'`);
   const table = buildLcoreTable(o);
   const topo = readTopology();

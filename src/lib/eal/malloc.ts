@@ -12,16 +12,10 @@ function checkAlign(align: number, what: string): number {
   return align < 64 ? 64 : align;
 }
 
-function heapsFor(m: MemoryManager, socket: number, what: string): MallocHeap[] {
-  if (socket === SOCKET_ID_ANY) {
-    const own = m.heapIndexOfSocket(state.socketId);
-    const order = m.heaps.slice();
-    if (own > 0) order.unshift(...order.splice(own, 1));
-    return order;
-  }
-  const idx = m.heapIndexOfSocket(socket);
-  if (idx < 0) fail('EINVAL', `${what}: socket ${socket} has no heap (sockets: ${m.plan.socketIds.join(', ')})`);
-  return [m.heaps[idx]!];
+function heapsFor(m: MemoryManager, socket: number, what: string): readonly MallocHeap[] {
+  const order = m.heapOrder(socket === SOCKET_ID_ANY ? state.socketId : socket, socket === SOCKET_ID_ANY);
+  if (order.length === 0) fail('EINVAL', `${what}: socket ${socket} has no heap (sockets: ${m.plan.socketIds.join(', ')})`);
+  return order;
 }
 
 export function mallocSocket(type: string | null, size: number, align: number, socket: number): number {

@@ -36,6 +36,7 @@ const HH_REGION_END = 8;
 const HH_MAPPED_END = 12;
 const HH_LAST_ELEM = 16;
 const HH_ALLOC_COUNT = 20;
+const HH_NONEMPTY = 24; // bit c set: free list c is not empty
 const HH_SOCKET = 32;
 const HH_INITIALIZED = 36;
 const HH_FREE_HEADS = 64;
@@ -62,6 +63,18 @@ export type HeapGrowFn = (socket: number, mappedEnd: number, minBytes: number) =
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+// Type names are stored in the element header; callers reuse a handful, so encode each once.
+const typeCache = new Map<string, Uint8Array>();
+function typeBytes(type: string): Uint8Array {
+  let b = typeCache.get(type);
+  if (b === undefined) {
+    b = new Uint8Array(TYPE_LEN);
+    b.set(enc.encode(type).subarray(0, TYPE_LEN - 1));
+    if (typeCache.size < 1024) typeCache.set(type, b);
+  }
+  return b;
+}
 
 function alignUp(x: number, a: number): number {
   return Math.ceil(x / a) * a;
@@ -139,8 +152,10 @@ export class MallocHeap {
   }
 
   private listInsert(e: number): void {
-    const headOff = this.hdr + HH_FREE_HEADS + 4 * freeListIndex(this.get(e + E_SIZE));
+    const c = freeListIndex(this.get(e + E_SIZE));
+    const headOff = this.hdr + HH_FREE_HEADS + 4 * c;
     const head = this.get(headOff);
+    this.set(this.hdr + HH_NONEMPTY, this.get(this.hdr + HH_NONEMPTY) | (1 << c));
     this.set(e + E_NEXT_FREE, head);
     this.set(e + E_PREV_FREE, 0);
     if (head !== 0) this.set(head + E_PREV_FREE, e);
@@ -151,7 +166,11 @@ export class MallocHeap {
     const next = this.get(e + E_NEXT_FREE);
     const prev = this.get(e + E_PREV_FREE);
     if (prev !== 0) this.set(prev + E_NEXT_FREE, next);
-    else this.set(this.hdr + HH_FREE_HEADS + 4 * freeListIndex(this.get(e + E_SIZE)), next);
+    else {
+      const c = freeListIndex(this.get(e + E_SIZE));
+      this.set(this.hdr + HH_FREE_HEADS + 4 * c, next);
+      if (next === 0) this.set(this.hdr + HH_NONEMPTY, this.get(this.hdr + HH_NONEMPTY) & ~(1 << c));
+    }
     if (next !== 0) this.set(next + E_PREV_FREE, prev);
   }
 
@@ -200,14 +219,14 @@ export class MallocHeap {
     this.set(n + E_SOCKET, this.socket);
     this.set(n + E_USER_SIZE, requested);
     this.set(n + E_ALIGN, align);
-    const tb = enc.encode(type.slice(0, TYPE_LEN - 1));
-    this.u8.fill(0, n + E_TYPE, n + E_TYPE + TYPE_LEN);
-    this.u8.set(tb, n + E_TYPE);
+    this.u8.set(typeBytes(type), n + E_TYPE);
     this.set(this.hdr + HH_ALLOC_COUNT, this.get(this.hdr + HH_ALLOC_COUNT) + 1);
   }
 
   private findFit(size: number, align: number, bound: number): number {
+    const nonEmpty = this.get(this.hdr + HH_NONEMPTY);
     for (let c = freeListIndex(size + ELEM_HDR); c < NUM_FREELISTS; c++) {
+      if ((nonEmpty & (1 << c)) === 0) continue;
       for (let e = this.get(this.hdr + HH_FREE_HEADS + 4 * c); e !== 0; e = this.get(e + E_NEXT_FREE)) {
         const d = this.fit(e, size, align, bound);
         if (d !== 0) {

@@ -366,6 +366,28 @@ export class MemoryManager {
     return this.vaBase === 0n ? 0n : this.vaBase + BigInt(offset);
   }
 
+  private readonly orderCache = new Map<number, readonly MallocHeap[]>();
+
+  /**
+   * Heaps to try for a request: with `any`, the one of `socket` first and then the rest; otherwise just
+   * that socket's heap (empty when it has none). Cached: this runs on every rte_malloc.
+   */
+  heapOrder(socket: number, any: boolean): readonly MallocHeap[] {
+    const key = any ? -1 - socket : socket;
+    let order = this.orderCache.get(key);
+    if (order === undefined) {
+      const idx = this.heapIndexOfSocket(socket);
+      if (any) {
+        const rest = this.heaps.filter((_, i) => i !== idx);
+        order = idx >= 0 ? [this.heaps[idx]!, ...rest] : rest;
+      } else {
+        order = idx >= 0 ? [this.heaps[idx]!] : [];
+      }
+      this.orderCache.set(key, order);
+    }
+    return order;
+  }
+
   heapIndexOfSocket(socket: number): number {
     return this.plan.socketIds.indexOf(socket);
   }

@@ -95,16 +95,10 @@ function encodeName(name: string, what: string): Uint8Array {
 }
 
 /** Heaps to try for a socket request: the exact one, or (ANY) the caller's socket first, then the rest. */
-function heapOrder(m: MemoryManager, socketId: number, what: string): MallocHeap[] {
-  if (socketId === SOCKET_ID_ANY) {
-    const own = m.heapIndexOfSocket(state.socketId);
-    const order = m.heaps.slice();
-    if (own > 0) order.unshift(...order.splice(own, 1));
-    return order;
-  }
-  const idx = m.heapIndexOfSocket(socketId);
-  if (idx < 0) fail('EINVAL', `${what}: socket ${socketId} has no memory (sockets with memory: ${m.plan.socketIds.join(', ')})`);
-  return [m.heaps[idx]!];
+function heapOrder(m: MemoryManager, socketId: number, what: string): readonly MallocHeap[] {
+  const order = m.heapOrder(socketId === SOCKET_ID_ANY ? state.socketId : socketId, socketId === SOCKET_ID_ANY);
+  if (order.length === 0) fail('EINVAL', `${what}: socket ${socketId} has no memory (sockets with memory: ${m.plan.socketIds.join(', ')})`);
+  return order;
 }
 
 /**

@@ -7,14 +7,15 @@ import { log, registerLogType, LogLevel } from './log.js';
 const LOG_EAL = registerLogType('lib.eal');
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
-let threadSlot = 0;
+const pid = process.pid;
+let token = ((pid & 0x3fffff) << 8) | 0;
 
 export function setLockThreadSlot(slot: number): void {
-  threadSlot = slot & 0xff;
+  token = ((pid & 0x3fffff) << 8) | (slot & 0xff);
 }
 
 export function lockToken(): number {
-  return (((process.pid & 0x3fffff) << 8) | threadSlot) | 0;
+  return token;
 }
 
 function ownerAlive(token: number): boolean {

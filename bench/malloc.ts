@@ -1,0 +1,2 @@
+// npm run bench -- malloc
+import './malloc_perf.js';

@@ -1,0 +1,3 @@
+// npm run bench -- memzone
+import { run } from './malloc_perf.js';
+await run('memzone');
