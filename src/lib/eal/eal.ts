@@ -16,6 +16,7 @@ import { state } from './state.js';
 import { readTopology } from './topology.js';
 import { createRuntimeDir } from './runtime_dir.js';
 import { MAX_LCORE } from './layout.js';
+import { probeBuses } from './bus.js';
 
 const LOG_EAL = registerLogType('lib.eal');
 export const VERSION = 'tsdpdk 0.1.0';
@@ -275,6 +276,7 @@ export function init(args: string[], progName = basename(process.argv[1] ?? 'tsd
       };
       return boot;
     });
+    if (procType === 'primary') probeBuses(o);
   } catch (e) {
     void cleanup();
     throw e;
@@ -312,9 +314,16 @@ export function attachWorkerThread(boot: WorkerBoot): void {
 /** rte_eal_cleanup: stops the worker lcores, releases memory and (primary) its files and lock. */
 export async function cleanup(): Promise<void> {
   if (!state.initialized || runtime === null) return;
-  await stopWorkers();
+  // Reset this thread's state first so a failed init can be retried at once; then stop the workers.
   const rt = runtime;
   const m = state.mm;
+  state.mm = null;
+  state.initialized = false;
+  state.lcoreId = 0xffffffff;
+  runtime = null;
+  const stopping = stopWorkers();
+  lcoreState.table = null;
+  await stopping;
   if (m !== null) {
     if (rt.procType === 'primary') m.removeFiles();
     m.unmapAll();
@@ -327,11 +336,6 @@ export async function cleanup(): Promise<void> {
     }
     closeSync(rt.configFd);
   }
-  state.mm = null;
-  state.initialized = false;
-  state.lcoreId = 0xffffffff;
-  lcoreState.table = null;
-  runtime = null;
 }
 
 /** rte_exit: prints the cause like DPDK and exits. */

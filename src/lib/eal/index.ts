@@ -23,6 +23,7 @@ export { CACHE_LINE } from './layout.js';
 export { loadKernel } from './wasm_kernel.js';
 export { spinLock, spinUnlock, spinTryLock } from './spinlock.js';
 export * as log from './log.js';
+export { registerBus, busList, type Bus } from './bus.js';
 export { parseEalArgs, ealUsage, type EalOptions } from './options.js';
 
 import { mm } from './state.js';

@@ -24,6 +24,8 @@ export interface PcapWriterOptions extends OutputOptions {
   linktype?: number;
   /** Write big-endian (for producing test files; DPDK on x86 writes little-endian). */
   bigEndian?: boolean;
+  /** Append records to a file whose header another writer already wrote (another thread's queue). */
+  noHeader?: boolean;
 }
 
 export class PcapWriter {
@@ -61,6 +63,7 @@ export class PcapWriter {
       throw new TsdpdkError('EINVAL', `${path}: invalid snaplen ${this.snaplen}`);
     }
     this.out = new FileOutput(path, fd, opts);
+    if (opts.noHeader) return;
     const o = this.out;
     const p = o.reserve(PCAP_FILE_HEADER_LEN);
     const v = o.view;

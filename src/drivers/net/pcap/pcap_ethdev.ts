@@ -1,0 +1,489 @@
+// net_pcap (DPDK drivers/net/pcap) over capture files: rx_pcap=FILE reads packets (one Rx queue per
+// key), tx_pcap=FILE writes them (one Tx queue per key), infinite_rx=1 replays the file forever.
+// Without tx_pcap, Tx queues drop (and count) what they get, as DPDK's does. Live-interface keys
+// (iface, rx_iface, rx_iface_in, tx_iface) need the AF_PACKET layer, which does not exist yet: they are
+// rejected with ENOTSUP.
+//
+// Queue state that must survive a change of polling thread (packets consumed per Rx file) is in the
+// port's shared private block; each thread opens its own reader/writer on first use. Tx flushes every
+// burst (DPDK calls pcap_dump_flush per burst too), so writers of different threads never hold data.
+// Rx timestamps go into the mbuf (dynfield rte_dynfield_timestamp + rte_dynflag_rx_timestamp); Tx
+// writes that timestamp when the flag is set, else the wall clock, so io forwarding keeps times.
+
+import { openSync } from 'node:fs';
+import * as eal from '../../../lib/eal/index.js';
+import { fail, TsdpdkError } from '../../../lib/eal/errors.js';
+import { registerDriver } from '../../../lib/ethdev/ethdev.js';
+import { softDevInfo, type EthDevOps, type RxQueue, type TxQueue, type VdevDriver } from '../../../lib/ethdev/driver.js';
+import { P, S_RXQ, S_TXQ, S_RX_NOMBUF, type PortData } from '../../../lib/ethdev/port_data.js';
+import {
+  MAX_QUEUES_PER_PORT, RTE_ETH_LINK_DOWN, RTE_ETH_LINK_FIXED, RTE_ETH_LINK_FULL_DUPLEX, RTE_ETH_LINK_UP, RTE_ETH_SPEED_NUM_10G,
+  RX_OFFLOAD, TX_OFFLOAD,
+} from '../../../lib/ethdev/constants.js';
+import { parseKvargs } from '../../../lib/kvargs/index.js';
+import { mempoolFromOffset, type Mempool } from '../../../lib/mempool/index.js';
+import {
+  allocBulk, alloc, dynfieldRegister, dynflagRegister, free, freeBulk, M_BUF_ADDR, M_BUF_LEN, M_DATA_LEN, M_DATA_OFF, M_NB_SEGS, M_NEXT,
+  M_OL_FLAGS, M_PKT_LEN, M_PORT,
+} from '../../../lib/mbuf/index.js';
+import { openCaptureReader, PcapWriter, READ_EOF, WallClock, type CaptureReader } from '../../../lib/pcapng/index.js';
+
+const MAX_FILES = 16;
+const IO_BUFFER = 256 << 10;
+
+// Private block: counts, infinite flag, per-Rx-queue consumed count (f64), then NUL-terminated paths.
+const V_NB_RX = 0;
+const V_NB_TX = 4;
+const V_INFINITE = 8;
+const V_CONSUMED = 64; // f64[MAX_FILES]
+const V_PATHS = V_CONSUMED + 8 * MAX_FILES; // 2*MAX_FILES paths of PATH_LEN bytes (rx first, then tx)
+const PATH_LEN = 256;
+const V_SIZE = V_PATHS + 2 * MAX_FILES * PATH_LEN;
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+// Exact u64 nanosecond timestamps from/to (sec, nsec) with doubles only (2^53 ns is just 104 days).
+const E9 = 1e9;
+const TWO32 = 4294967296;
+function storeNs(u32: Uint32Array, idx: number, sec: number, nsec: number): void {
+  const hiPart = (sec >>> 16) * E9; // times 65536
+  const loPart = (sec & 0xffff) * E9 + nsec;
+  const lo = (hiPart % 65536) * 65536 + loPart;
+  u32[idx] = lo % TWO32;
+  u32[idx + 1] = Math.floor(hiPart / 65536) + Math.floor(lo / TWO32);
+}
+let outSec = 0;
+let outNsec = 0;
+function loadNs(u32: Uint32Array, idx: number): void {
+  const lo32 = u32[idx]!;
+  const hi32 = u32[idx + 1]!;
+  const h1 = hi32 >>> 16;
+  const h0 = hi32 & 0xffff;
+  const x = h1 * 294967296; // 2^32 = 4e9 + 294967296
+  const xs = Math.floor(x / E9);
+  const inner = (x - xs * E9) * 65536 + h0 * 294967296 + lo32;
+  const is = Math.floor(inner / E9);
+  outSec = hi32 * 4 + xs * 65536 + is;
+  outNsec = inner - is * E9;
+}
+
+let tsField = -1;
+let tsFlagBit = -1;
+
+/** DPDK's Rx timestamp dynfield/flag (registered once, shared through the dynfield registry). */
+function timestampDyn(): void {
+  if (tsField >= 0) return;
+  tsField = dynfieldRegister({ name: 'rte_dynfield_timestamp', size: 8, align: 8 });
+  tsFlagBit = dynflagRegister({ name: 'rte_dynflag_rx_timestamp' });
+}
+
+function path(v: number, i: number): string {
+  const u8 = eal.sharedWindow().u8;
+  const o = v + V_PATHS + i * PATH_LEN;
+  const e = u8.indexOf(0, o);
+  return dec.decode(u8.slice(o, e < 0 || e > o + PATH_LEN ? o + PATH_LEN : e));
+}
+
+/** A chunk buffer in the shared heap, so copies to mbufs are Wasm memory.copy without allocation. */
+function ioBuffer(): { buf: Uint8Array; off: number } {
+  const w = eal.sharedWindow();
+  const off = eal.malloc('pcap_io', IO_BUFFER);
+  return { buf: new Uint8Array(w.buffer, w.base + off, IO_BUFFER), off };
+}
+
+class PcapRxQueue implements RxQueue {
+  private reader: CaptureReader;
+  private readonly io: { buf: Uint8Array; off: number };
+  private readonly u8: Uint8Array;
+  private readonly u16: Uint16Array;
+  private readonly u32: Uint32Array;
+  private readonly f64: Float64Array;
+  private readonly consumedIdx: number;
+  private local = 0; // records this reader has returned
+  private readonly tsFieldIdx: number; // u32 index of the timestamp dynfield relative to an mbuf
+  private readonly tsFlagWord: number;
+  private readonly tsFlagMask: number;
+
+  constructor(
+    readonly file: string, private readonly pool: Mempool, private readonly portId: number, private readonly infinite: boolean,
+    consumedOff: number, private readonly statIdx: number, private readonly nombufIdx: number,
+  ) {
+    const w = eal.sharedWindow();
+    this.u8 = w.u8;
+    this.u16 = w.u16;
+    this.u32 = w.u32;
+    this.f64 = w.f64;
+    this.consumedIdx = consumedOff >>> 3;
+    this.io = ioBuffer();
+    this.reader = openCaptureReader(file, { ioBuffer: this.io.buf, memory: w.memory });
+    timestampDyn();
+    this.tsFieldIdx = tsField;
+    this.tsFlagWord = tsFlagBit < 32 ? M_OL_FLAGS : M_OL_FLAGS + 4;
+    this.tsFlagMask = 1 << (tsFlagBit & 31);
+    this.resync();
+  }
+
+  /** Skips what other threads' readers already consumed from this file. */
+  private resync(): void {
+    const want = this.f64[this.consumedIdx]!;
+    if (want < this.local) {
+      this.reader.rewind();
+      this.local = 0;
+    }
+    while (this.local < want) {
+      const n = this.reader.next();
+      if (n === READ_EOF || n < 0) {
+        if (!this.infinite || this.local === 0) break;
+        this.reader.rewind();
+        continue;
+      }
+      this.local++;
+    }
+  }
+
+  rxBurst(mbufs: Uint32Array, n: number): number {
+    if (this.f64[this.consumedIdx] !== this.local) this.resync();
+    const r = this.reader;
+    const u8 = this.u8;
+    const u16 = this.u16;
+    const u32 = this.u32;
+    let nb = 0;
+    let bytes = 0;
+    while (nb < n) {
+      let len = r.next();
+      if (len < 0) {
+        if (len !== READ_EOF) this.f64[this.statIdx + 2] += 1; // damaged record: one error, then EOF
+        if (!this.infinite || r.packets === 0) break;
+        r.rewind();
+        len = r.next();
+        if (len < 0) break;
+      }
+      this.local++;
+      const m = alloc(this.pool);
+      if (m === 0) {
+        this.f64[this.nombufIdx] += 1;
+        this.local--; // not consumed: read it again next time
+        this.f64[this.consumedIdx] = this.local;
+        this.resyncBack();
+        break;
+      }
+      if (!this.fill(m, len)) {
+        free(m);
+        this.f64[this.statIdx + 2] += 1;
+        continue;
+      }
+      u16[(m + M_PORT) >>> 1] = this.portId;
+      // Rx timestamp in ns, as DPDK's pcap PMD fills it.
+      storeNs(u32, (m + this.tsFieldIdx) >>> 2, r.tsSec, r.tsNsec);
+      u32[(m + this.tsFlagWord) >>> 2] |= this.tsFlagMask;
+      void u8;
+      mbufs[nb++] = m;
+      bytes += len;
+    }
+    this.f64[this.consumedIdx] = this.local;
+    this.f64[this.statIdx] += nb;
+    this.f64[this.statIdx + 1] += bytes;
+    return nb;
+  }
+
+  /** Re-reads up to `local` after giving back the last record. */
+  private resyncBack(): void {
+    this.reader.rewind();
+    const want = this.local;
+    this.local = 0;
+    while (this.local < want) {
+      if (this.reader.next() < 0) break;
+      this.local++;
+    }
+  }
+
+  /** Copies the current record into m (chaining segments for records longer than one mbuf). */
+  private fill(m: number, len: number): boolean {
+    const u16 = this.u16;
+    const u32 = this.u32;
+    const w = this.u8;
+    let seg = m;
+    let done = 0;
+    let nsegs = 0;
+    let prev = 0;
+    while (done < len || nsegs === 0) {
+      if (seg === 0) {
+        seg = alloc(this.pool);
+        if (seg === 0) {
+          this.f64[this.nombufIdx] += 1;
+          return false;
+        }
+        u32[(prev + M_NEXT) >>> 2] = seg;
+      }
+      const dataOff = u16[(seg + M_DATA_OFF) >>> 1]!;
+      const room = u16[(seg + M_BUF_LEN) >>> 1]! - dataOff;
+      const take = Math.min(room, len - done);
+      if (take <= 0 && len > 0) return false;
+      this.reader.copyData(w, u32[(seg + M_BUF_ADDR) >>> 2]! + dataOff, done, take);
+      u16[(seg + M_DATA_LEN) >>> 1] = take;
+      done += take;
+      nsegs++;
+      prev = seg;
+      seg = 0;
+    }
+    u32[(m + M_PKT_LEN) >>> 2] = len;
+    u16[(m + M_NB_SEGS) >>> 1] = nsegs;
+    return true;
+  }
+
+  close(): void {
+    this.reader.close();
+    eal.free(this.io.off);
+  }
+}
+
+class PcapTxQueue implements TxQueue {
+  private readonly writer: PcapWriter;
+  private readonly io: { buf: Uint8Array; off: number };
+  private readonly u8: Uint8Array;
+  private readonly u16: Uint16Array;
+  private readonly u32: Uint32Array;
+  private readonly f64: Float64Array;
+  private readonly clock = new WallClock();
+  private readonly tsFlagWord: number;
+  private readonly tsFlagMask: number;
+
+  constructor(readonly file: string, append: boolean, private readonly statIdx: number) {
+    const w = eal.sharedWindow();
+    this.u8 = w.u8;
+    this.u16 = w.u16;
+    this.u32 = w.u32;
+    this.f64 = w.f64;
+    this.io = ioBuffer();
+    const opts = { ioBuffer: this.io.buf, memory: w.memory };
+    if (append) {
+      let fd: number;
+      try {
+        fd = openSync(file, 'a');
+      } catch (e) {
+        throw new TsdpdkError('EIO', `net_pcap: cannot open ${file} for appending: ${(e as Error).message}`);
+      }
+      this.writer = PcapWriter.fdopen(fd, { ...opts, noHeader: true }, file);
+    } else {
+      this.writer = PcapWriter.open(file, opts);
+      this.writer.flush();
+    }
+    timestampDyn();
+    this.tsFlagWord = tsFlagBit < 32 ? M_OL_FLAGS : M_OL_FLAGS + 4;
+    this.tsFlagMask = 1 << (tsFlagBit & 31);
+  }
+
+  txBurst(mbufs: Uint32Array, n: number): number {
+    const u16 = this.u16;
+    const u32 = this.u32;
+    const wr = this.writer;
+    let bytes = 0;
+    let clockRead = false;
+    for (let i = 0; i < n; i++) {
+      const m = mbufs[i]!;
+      const len = u32[(m + M_PKT_LEN) >>> 2]!;
+      let sec: number;
+      let nsec: number;
+      if ((u32[(m + this.tsFlagWord) >>> 2]! & this.tsFlagMask) !== 0) {
+        loadNs(u32, (m + tsField) >>> 2);
+        sec = outSec;
+        nsec = outNsec;
+      } else {
+        if (!clockRead) {
+          this.clock.now();
+          clockRead = true;
+        }
+        sec = this.clock.sec;
+        nsec = this.clock.nsec;
+      }
+      if (u16[(m + M_NB_SEGS) >>> 1] === 1) {
+        wr.writePacket(sec, nsec, this.u8, u32[(m + M_BUF_ADDR) >>> 2]! + u16[(m + M_DATA_OFF) >>> 1]!, u16[(m + M_DATA_LEN) >>> 1]!, len);
+      } else {
+        wr.beginPacket(sec, nsec, len, len);
+        for (let s = m; s !== 0; s = u32[(s + M_NEXT) >>> 2]!) {
+          wr.appendData(this.u8, u32[(s + M_BUF_ADDR) >>> 2]! + u16[(s + M_DATA_OFF) >>> 1]!, u16[(s + M_DATA_LEN) >>> 1]!);
+        }
+        wr.endPacket();
+      }
+      bytes += len;
+    }
+    wr.flush();
+    freeBulk(mbufs, n);
+    this.f64[this.statIdx] += n;
+    this.f64[this.statIdx + 1] += bytes;
+    return n;
+  }
+
+  close(): void {
+    this.writer.close();
+    eal.free(this.io.off);
+  }
+}
+
+/** Tx without tx_pcap: drops and counts, like DPDK's eth_tx_drop. */
+class DropTxQueue implements TxQueue {
+  private readonly f64: Float64Array;
+  private readonly u32: Uint32Array;
+  constructor(private readonly statIdx: number) {
+    const w = eal.sharedWindow();
+    this.f64 = w.f64;
+    this.u32 = w.u32;
+  }
+  txBurst(mbufs: Uint32Array, n: number): number {
+    let bytes = 0;
+    for (let i = 0; i < n; i++) bytes += this.u32[(mbufs[i]! + M_PKT_LEN) >>> 2]!;
+    freeBulk(mbufs, n);
+    this.f64[this.statIdx] += n;
+    this.f64[this.statIdx + 1] += bytes;
+    return n;
+  }
+}
+
+// Queue handles opened by this thread (closed on release/close).
+const openRx = new Map<string, PcapRxQueue>();
+const openTx = new Map<string, PcapTxQueue>();
+
+function priv(d: PortData): number {
+  return d.u32(P.PRIV);
+}
+
+function counts(d: PortData): { nbRx: number; nbTx: number; infinite: boolean } {
+  const w = eal.sharedWindow();
+  const v = priv(d);
+  return { nbRx: w.u32[(v + V_NB_RX) >>> 2]!, nbTx: w.u32[(v + V_NB_TX) >>> 2]!, infinite: w.u32[(v + V_INFINITE) >>> 2] === 1 };
+}
+
+function rxQueue(d: PortData, q: number, mempool: number): RxQueue {
+  const key = `${d.portId}/${q}`;
+  openRx.get(key)?.close();
+  const c = counts(d);
+  const v = priv(d);
+  const h = new PcapRxQueue(path(v, q), mempoolFromOffset(mempool), d.portId, c.infinite, v + V_CONSUMED + 8 * q,
+    d.statsIndex + S_RXQ + 3 * q, d.statsIndex + S_RX_NOMBUF);
+  openRx.set(key, h);
+  return h;
+}
+
+function txQueue(d: PortData, q: number, append: boolean): TxQueue {
+  const c = counts(d);
+  if (c.nbTx === 0) return new DropTxQueue(d.statsIndex + S_TXQ + 3 * q);
+  const key = `${d.portId}/${q}`;
+  openTx.get(key)?.close();
+  const h = new PcapTxQueue(path(priv(d), MAX_FILES + q), append, d.statsIndex + S_TXQ + 3 * q);
+  openTx.set(key, h);
+  return h;
+}
+
+function closeQueues(d: PortData): void {
+  for (const [k, h] of openRx) if (k.startsWith(`${d.portId}/`)) { h.close(); openRx.delete(k); }
+  for (const [k, h] of openTx) if (k.startsWith(`${d.portId}/`)) { h.close(); openTx.delete(k); }
+}
+
+const ops: EthDevOps = {
+  devInfo(d) {
+    const c = counts(d);
+    return softDevInfo('net_pcap', {
+      maxRxQueues: Math.max(c.nbRx, 1),
+      maxTxQueues: Math.max(c.nbTx, c.nbRx, 1),
+      maxRxPktLen: 0xffffffff,
+      rxOffloadCapa: RX_OFFLOAD.SCATTER | RX_OFFLOAD.TIMESTAMP,
+      txOffloadCapa: TX_OFFLOAD.MULTI_SEGS,
+    });
+  },
+  rxQueueSetup(d, q, conf) {
+    const c = counts(d);
+    if (q >= c.nbRx) fail('EINVAL', `net_pcap ${d.name}: Rx queue ${q} has no rx_pcap file`);
+    eal.sharedWindow().f64[(priv(d) + V_CONSUMED + 8 * q) >>> 3] = 0;
+    return rxQueue(d, q, conf.mempool);
+  },
+  txQueueSetup(d, q) {
+    return txQueue(d, q, false);
+  },
+  rxQueueAttach(d, q) {
+    return rxQueue(d, q, d.rxqConf(q, 8));
+  },
+  txQueueAttach(d, q) {
+    return txQueue(d, q, true);
+  },
+  start(d) {
+    d.setU32(P.LINK_STATUS, RTE_ETH_LINK_UP);
+  },
+  stop(d) {
+    d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
+  },
+  close(d) {
+    closeQueues(d);
+  },
+};
+
+const driver: VdevDriver = {
+  name: 'net_pcap',
+  aliases: ['eth_pcap'],
+  validKeys: ['rx_pcap', 'tx_pcap', 'rx_iface', 'rx_iface_in', 'tx_iface', 'iface', 'phy_mac', 'infinite_rx'],
+  probe(d, devName, args) {
+    const kv = parseKvargs(args, driver.validKeys);
+    for (const k of ['rx_iface', 'rx_iface_in', 'tx_iface', 'iface', 'phy_mac']) {
+      if (kv.has(k)) fail('ENOTSUP', `net_pcap ${devName}: '${k}' (live interfaces) is not supported yet: it needs the AF_PACKET layer; use rx_pcap/tx_pcap files`);
+    }
+    const files = (key: string): string[] =>
+      kv.getAll(key).map((f) => {
+        if (f === null || f === '') fail('EINVAL', `net_pcap ${devName}: ${key} needs a file name`);
+        return f;
+      });
+    const rx = files('rx_pcap');
+    const tx = files('tx_pcap');
+    if (rx.length === 0 && tx.length === 0) fail('EINVAL', `net_pcap ${devName}: no rx_pcap or tx_pcap given`);
+    if (rx.length > MAX_FILES || tx.length > MAX_FILES) fail('EINVAL', `net_pcap ${devName}: at most ${MAX_FILES} files per direction`);
+    let infinite = false;
+    if (kv.has('infinite_rx')) {
+      const v = kv.get('infinite_rx')!;
+      if (v !== '0' && v !== '1') fail('EINVAL', `net_pcap ${devName}: infinite_rx must be 0 or 1, got '${v}'`);
+      infinite = v === '1';
+      if (infinite && rx.length === 0) fail('EINVAL', `net_pcap ${devName}: infinite_rx needs rx_pcap`);
+    }
+    // Open every Rx file once now so a bad file fails the probe with the reader's message.
+    for (const f of rx) {
+      const r = openCaptureReader(f);
+      if (infinite && r.next() < 0) {
+        r.close();
+        fail('EINVAL', `net_pcap ${devName}: infinite_rx: ${f} has no packets`);
+      }
+      r.close();
+    }
+    const w = eal.sharedWindow();
+    const v = eal.zmalloc('eth_pcap', V_SIZE);
+    w.u32[(v + V_NB_RX) >>> 2] = rx.length;
+    w.u32[(v + V_NB_TX) >>> 2] = tx.length;
+    w.u32[(v + V_INFINITE) >>> 2] = infinite ? 1 : 0;
+    const put = (i: number, s: string) => {
+      const b = enc.encode(s);
+      if (b.length >= PATH_LEN) fail('ENAMETOOLONG', `net_pcap ${devName}: path '${s}' is longer than ${PATH_LEN - 1} bytes`);
+      w.u8.set(b, v + V_PATHS + i * PATH_LEN);
+    };
+    rx.forEach((f, i) => put(i, f));
+    tx.forEach((f, i) => put(MAX_FILES + i, f));
+    d.setU32(P.PRIV, v);
+    d.setU32(P.LINK_SPEED, RTE_ETH_SPEED_NUM_10G);
+    d.setU32(P.LINK_DUPLEX, RTE_ETH_LINK_FULL_DUPLEX);
+    d.setU32(P.LINK_AUTONEG, RTE_ETH_LINK_FIXED);
+    d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
+    // DPDK's pcap PMD without phy_mac uses a fixed MAC 02:70:63:61:70:<port> ("\x02pcap" + id).
+    d.setMacAddr(0, [0x02, 0x70, 0x63, 0x61, 0x70, d.portId & 0xff]);
+    d.setU32(P.NB_RXQ, rx.length);
+    d.setU32(P.NB_TXQ, Math.max(tx.length, rx.length));
+    void MAX_QUEUES_PER_PORT;
+    return ops;
+  },
+  attachSecondary() {
+    return ops;
+  },
+  remove(d) {
+    closeQueues(d);
+    const v = priv(d);
+    if (v !== 0) eal.free(v);
+    d.setU32(P.PRIV, 0);
+  },
+};
+
+registerDriver(driver);
