@@ -221,3 +221,30 @@ test('net_pcap: a worker lcore continues reading where the main lcore stopped', 
   assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.equal(pool.inUseCount(), 0);
 });
+
+test('software RSS on net_pcap: Toeplitz hash of the verification-suite flow, RETA queue', () => {
+  // Microsoft RSS verification suite, IPv4 66.9.149.187:2794 -> 161.142.100.80:1766 (TCP).
+  const pkt = new Uint8Array(54);
+  pkt.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00]);
+  pkt.set([0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 66, 9, 149, 187, 161, 142, 100, 80], 14);
+  pkt.set([2794 >> 8, 2794 & 0xff, 1766 >> 8, 1766 & 0xff], 34);
+  const udp = Uint8Array.from(pkt);
+  udp[23] = 17;
+  const input = join(dir, 'rss.pcap');
+  writePcap(input, [{ data: pkt, sec: 1, usec: 0 }, { data: udp, sec: 2, usec: 0 }]);
+  const p = vdevCreate(`net_pcap9,rx_pcap=${input}`);
+  ethdev.configure(p, 1, 1, {
+    rxmode: { mqMode: ethdev.RTE_ETH_MQ_RX_RSS, offloads: ethdev.RX_OFFLOAD.RSS_HASH },
+    rxAdvConf: { rssConf: { rssHf: ethdev.RSS_IP | ethdev.RSS.NONFRAG_IPV4_TCP } },
+  });
+  ethdev.rxQueueSetup(p, 0, 0, -1, null, pool);
+  ethdev.txQueueSetup(p, 0, 0, -1, null);
+  ethdev.start(p);
+  const b = burst();
+  assert.equal(ethdev.rxBurst(p, 0, b, 4), 2);
+  assert.equal(mbuf.hashRss(b[0]!), 0x51ccc178, 'TCP: 4-tuple hash');
+  assert.equal(mbuf.hashRss(b[1]!), 0x323e8fc2, 'UDP without NONFRAG_IPV4_UDP: addresses only');
+  assert.ok(mbuf.olFlagTest(b[0]!, 1), 'RTE_MBUF_F_RX_RSS_HASH');
+  mbuf.freeBulk(b, 2);
+  ethdev.close(p);
+});

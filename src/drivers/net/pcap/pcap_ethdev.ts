@@ -16,9 +16,11 @@ import { fail, TsdpdkError } from '../../../lib/eal/errors.js';
 import { registerDriver } from '../../../lib/ethdev/ethdev.js';
 import { softDevInfo, type EthDevOps, type RxQueue, type TxQueue, type VdevDriver } from '../../../lib/ethdev/driver.js';
 import { P, S_RXQ, S_TXQ, S_RX_NOMBUF, type PortData } from '../../../lib/ethdev/port_data.js';
+import { SoftRss } from '../../../lib/ethdev/soft_rss.js';
+import { defaultRssKey } from '../../../lib/net/thash.js';
 import {
   MAX_QUEUES_PER_PORT, RTE_ETH_LINK_DOWN, RTE_ETH_LINK_FIXED, RTE_ETH_LINK_FULL_DUPLEX, RTE_ETH_LINK_UP, RTE_ETH_SPEED_NUM_10G,
-  RX_OFFLOAD, TX_OFFLOAD,
+  RX_OFFLOAD, TX_OFFLOAD, RSS_IP, RSS_TCP, RSS_UDP, RSS,
 } from '../../../lib/ethdev/constants.js';
 import { parseKvargs } from '../../../lib/kvargs/index.js';
 import { mempoolFromOffset, type Mempool } from '../../../lib/mempool/index.js';
@@ -105,10 +107,15 @@ class PcapRxQueue implements RxQueue {
   private readonly tsFlagWord: number;
   private readonly tsFlagMask: number;
 
+  private readonly rss: SoftRss | null;
+
   constructor(
     readonly file: string, private readonly pool: Mempool, private readonly portId: number, private readonly infinite: boolean,
-    consumedOff: number, private readonly statIdx: number, private readonly nombufIdx: number,
+    consumedOff: number, private readonly statIdx: number, private readonly nombufIdx: number, port: PortData,
   ) {
+    // Software RSS (a tsdpdk addition: DPDK's pcap PMD has no RSS) when the app enabled RSS_HASH.
+    const rss = (port.u64(P.RX_OFFLOADS) & RX_OFFLOAD.RSS_HASH) !== 0n ? new SoftRss(port) : null;
+    this.rss = rss !== null && rss.enabled ? rss : null;
     const w = eal.sharedWindow();
     this.u8 = w.u8;
     this.u16 = w.u16;
@@ -174,6 +181,7 @@ class PcapRxQueue implements RxQueue {
         continue;
       }
       u16[(m + M_PORT) >>> 1] = this.portId;
+      if (this.rss !== null) this.rss.apply(m);
       // Rx timestamp in ns, as DPDK's pcap PMD fills it.
       storeNs(u32, (m + this.tsFieldIdx) >>> 2, r.tsSec, r.tsNsec);
       u32[(m + this.tsFlagWord) >>> 2] |= this.tsFlagMask;
@@ -360,7 +368,7 @@ function rxQueue(d: PortData, q: number, mempool: number): RxQueue {
   const c = counts(d);
   const v = priv(d);
   const h = new PcapRxQueue(path(v, q), mempoolFromOffset(mempool), d.portId, c.infinite, v + V_CONSUMED + 8 * q,
-    d.statsIndex + S_RXQ + 3 * q, d.statsIndex + S_RX_NOMBUF);
+    d.statsIndex + S_RXQ + 3 * q, d.statsIndex + S_RX_NOMBUF, d);
   openRx.set(key, h);
   return h;
 }
@@ -387,7 +395,10 @@ const ops: EthDevOps = {
       maxRxQueues: Math.max(c.nbRx, 1),
       maxTxQueues: Math.max(c.nbTx, c.nbRx, 1),
       maxRxPktLen: 0xffffffff,
-      rxOffloadCapa: RX_OFFLOAD.SCATTER | RX_OFFLOAD.TIMESTAMP,
+      rxOffloadCapa: RX_OFFLOAD.SCATTER | RX_OFFLOAD.TIMESTAMP | RX_OFFLOAD.RSS_HASH,
+      flowTypeRssOffloads: RSS_IP | RSS_TCP | RSS_UDP | RSS.NONFRAG_IPV4_SCTP | RSS.NONFRAG_IPV6_SCTP,
+      hashKeySize: 40,
+      retaSize: 128,
       txOffloadCapa: TX_OFFLOAD.MULTI_SEGS,
     });
   },
@@ -470,6 +481,7 @@ const driver: VdevDriver = {
     d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
     // DPDK's pcap PMD without phy_mac uses a fixed MAC 02:70:63:61:70:<port> ("\x02pcap" + id).
     d.setMacAddr(0, [0x02, 0x70, 0x63, 0x61, 0x70, d.portId & 0xff]);
+    d.setRssKey(defaultRssKey());
     d.setU32(P.NB_RXQ, rx.length);
     d.setU32(P.NB_TXQ, Math.max(tx.length, rx.length));
     void MAX_QUEUES_PER_PORT;
