@@ -23,7 +23,7 @@ for (const src of kernels) {
   const out = join(root, 'dist', rel);
   mkdirSync(dirname(out), { recursive: true });
   execFileSync(process.execPath, [asc, src, '-O3', '--runtime', 'stub', '--importMemory', '--sharedMemory',
-    '--initialMemory', '1', '--maximumMemory', '65536', '--enable', 'threads', '--noExportMemory',
+    '--initialMemory', '1', '--maximumMemory', '65536', '--enable', 'threads', '--enable', 'simd', '--noExportMemory',
     '--noAssert', '--outFile', out], { stdio: 'inherit', cwd: root });
 }
 console.log(`build-wasm: ${kernels.length} kernel(s)`);

@@ -1,0 +1,2 @@
+// npm run bench -- mbuf
+import './mbuf_perf.js';

@@ -1,0 +1,2 @@
+// npm run bench -- mempool
+import './mempool_perf.js';

@@ -1,0 +1,193 @@
+// ol_flags (RTE_MBUF_F_*, rte_mbuf_core.h). ol_flags is a u64; a JS number cannot hold all its bits
+// exactly, so the data path works on bit numbers (OLF.*, for olFlagTest/olFlagSet/olFlagClear) or on
+// the two u32 halves (olFlagsLo/olFlagsHi with the *_LO/*_HI masks below). The RTE_MBUF_F_* bigints
+// carry DPDK's exact 64-bit values for control-path code and dumps.
+
+/** Bit numbers of the single-bit flags. */
+export const OLF = {
+  RX_VLAN: 0, RX_RSS_HASH: 1, RX_FDIR: 2, RX_L4_CKSUM_BAD: 3, RX_IP_CKSUM_BAD: 4, RX_OUTER_IP_CKSUM_BAD: 5,
+  RX_VLAN_STRIPPED: 6, RX_IP_CKSUM_GOOD: 7, RX_L4_CKSUM_GOOD: 8, RX_IEEE1588_PTP: 9, RX_IEEE1588_TMST: 10,
+  RX_FDIR_ID: 13, RX_FDIR_FLX: 14, RX_QINQ_STRIPPED: 15, RX_LRO: 16, RX_SEC_OFFLOAD: 18, RX_SEC_OFFLOAD_FAILED: 19,
+  RX_QINQ: 20, RX_OUTER_L4_CKSUM_BAD: 21, RX_OUTER_L4_CKSUM_GOOD: 22,
+  FIRST_FREE: 23, LAST_FREE: 40,
+  TX_OUTER_UDP_CKSUM: 41, TX_UDP_SEG: 42, TX_SEC_OFFLOAD: 43, TX_MACSEC: 44, TX_QINQ: 49, TX_TCP_SEG: 50,
+  TX_IEEE1588_TMST: 51, TX_IP_CKSUM: 54, TX_IPV4: 55, TX_IPV6: 56, TX_VLAN: 57, TX_OUTER_IP_CKSUM: 58,
+  TX_OUTER_IPV4: 59, TX_OUTER_IPV6: 60, EXTERNAL: 61, INDIRECT: 62,
+} as const;
+
+// Multi-bit fields as u32-half masks.
+export const RX_IP_CKSUM_MASK_LO = (1 << 4) | (1 << 7);
+export const RX_IP_CKSUM_UNKNOWN_LO = 0;
+export const RX_IP_CKSUM_BAD_LO = 1 << 4;
+export const RX_IP_CKSUM_GOOD_LO = 1 << 7;
+export const RX_IP_CKSUM_NONE_LO = (1 << 4) | (1 << 7);
+export const RX_L4_CKSUM_MASK_LO = (1 << 3) | (1 << 8);
+export const RX_L4_CKSUM_UNKNOWN_LO = 0;
+export const RX_L4_CKSUM_BAD_LO = 1 << 3;
+export const RX_L4_CKSUM_GOOD_LO = 1 << 8;
+export const RX_L4_CKSUM_NONE_LO = (1 << 3) | (1 << 8);
+export const RX_OUTER_L4_CKSUM_MASK_LO = (1 << 21) | (1 << 22);
+export const TX_TUNNEL_MASK_HI = 0xf << 13;
+export const TX_TUNNEL_SHIFT_HI = 13;
+export const TX_L4_MASK_HI = 3 << 20;
+export const TX_L4_NO_CKSUM_HI = 0;
+export const TX_TCP_CKSUM_HI = 1 << 20;
+export const TX_SCTP_CKSUM_HI = 2 << 20;
+export const TX_UDP_CKSUM_HI = 3 << 20;
+export const EXTERNAL_HI = 1 << 29;
+export const INDIRECT_HI = 1 << 30;
+/** RTE_MBUF_F_TX_OFFLOAD_MASK (bits 41..60): all in the high half. */
+export const TX_OFFLOAD_MASK_HI = 0x1ffffe00;
+
+const b = (n: number): bigint => 1n << BigInt(n);
+
+export const RTE_MBUF_F_RX_VLAN = b(0);
+export const RTE_MBUF_F_RX_RSS_HASH = b(1);
+export const RTE_MBUF_F_RX_FDIR = b(2);
+export const RTE_MBUF_F_RX_L4_CKSUM_BAD = b(3);
+export const RTE_MBUF_F_RX_IP_CKSUM_BAD = b(4);
+export const RTE_MBUF_F_RX_OUTER_IP_CKSUM_BAD = b(5);
+export const RTE_MBUF_F_RX_VLAN_STRIPPED = b(6);
+export const RTE_MBUF_F_RX_IP_CKSUM_GOOD = b(7);
+export const RTE_MBUF_F_RX_L4_CKSUM_GOOD = b(8);
+export const RTE_MBUF_F_RX_IP_CKSUM_MASK = b(4) | b(7);
+export const RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN = 0n;
+export const RTE_MBUF_F_RX_IP_CKSUM_NONE = b(4) | b(7);
+export const RTE_MBUF_F_RX_L4_CKSUM_MASK = b(3) | b(8);
+export const RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN = 0n;
+export const RTE_MBUF_F_RX_L4_CKSUM_NONE = b(3) | b(8);
+export const RTE_MBUF_F_RX_IEEE1588_PTP = b(9);
+export const RTE_MBUF_F_RX_IEEE1588_TMST = b(10);
+export const RTE_MBUF_F_RX_FDIR_ID = b(13);
+export const RTE_MBUF_F_RX_FDIR_FLX = b(14);
+export const RTE_MBUF_F_RX_QINQ_STRIPPED = b(15);
+export const RTE_MBUF_F_RX_LRO = b(16);
+export const RTE_MBUF_F_RX_SEC_OFFLOAD = b(18);
+export const RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED = b(19);
+export const RTE_MBUF_F_RX_QINQ = b(20);
+export const RTE_MBUF_F_RX_OUTER_L4_CKSUM_BAD = b(21);
+export const RTE_MBUF_F_RX_OUTER_L4_CKSUM_GOOD = b(22);
+export const RTE_MBUF_F_RX_OUTER_L4_CKSUM_MASK = b(21) | b(22);
+export const RTE_MBUF_F_RX_OUTER_L4_CKSUM_UNKNOWN = 0n;
+export const RTE_MBUF_F_RX_OUTER_L4_CKSUM_INVALID = b(21) | b(22);
+export const RTE_MBUF_F_FIRST_FREE = b(23);
+export const RTE_MBUF_F_LAST_FREE = b(40);
+export const RTE_MBUF_F_TX_OUTER_UDP_CKSUM = b(41);
+export const RTE_MBUF_F_TX_UDP_SEG = b(42);
+export const RTE_MBUF_F_TX_SEC_OFFLOAD = b(43);
+export const RTE_MBUF_F_TX_MACSEC = b(44);
+export const RTE_MBUF_F_TX_TUNNEL_VXLAN = 0x1n << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_GRE = 0x2n << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_IPIP = 0x3n << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_GENEVE = 0x4n << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_MPLSINUDP = 0x5n << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_VXLAN_GPE = 0x6n << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_GTP = 0x7n << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_ESP = 0x8n << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_IP = 0xdn << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_UDP = 0xen << 45n;
+export const RTE_MBUF_F_TX_TUNNEL_MASK = 0xfn << 45n;
+export const RTE_MBUF_F_TX_QINQ = b(49);
+export const RTE_MBUF_F_TX_TCP_SEG = b(50);
+export const RTE_MBUF_F_TX_IEEE1588_TMST = b(51);
+export const RTE_MBUF_F_TX_L4_NO_CKSUM = 0n;
+export const RTE_MBUF_F_TX_TCP_CKSUM = 1n << 52n;
+export const RTE_MBUF_F_TX_SCTP_CKSUM = 2n << 52n;
+export const RTE_MBUF_F_TX_UDP_CKSUM = 3n << 52n;
+export const RTE_MBUF_F_TX_L4_MASK = 3n << 52n;
+export const RTE_MBUF_F_TX_IP_CKSUM = b(54);
+export const RTE_MBUF_F_TX_IPV4 = b(55);
+export const RTE_MBUF_F_TX_IPV6 = b(56);
+export const RTE_MBUF_F_TX_VLAN = b(57);
+export const RTE_MBUF_F_TX_OUTER_IP_CKSUM = b(58);
+export const RTE_MBUF_F_TX_OUTER_IPV4 = b(59);
+export const RTE_MBUF_F_TX_OUTER_IPV6 = b(60);
+export const RTE_MBUF_F_EXTERNAL = b(61);
+export const RTE_MBUF_F_INDIRECT = b(62);
+export const RTE_MBUF_F_TX_OFFLOAD_MASK = RTE_MBUF_F_TX_OUTER_IPV6 | RTE_MBUF_F_TX_OUTER_IPV4 | RTE_MBUF_F_TX_OUTER_IP_CKSUM |
+  RTE_MBUF_F_TX_VLAN | RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK |
+  RTE_MBUF_F_TX_IEEE1588_TMST | RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_QINQ | RTE_MBUF_F_TX_TUNNEL_MASK |
+  RTE_MBUF_F_TX_MACSEC | RTE_MBUF_F_TX_SEC_OFFLOAD | RTE_MBUF_F_TX_UDP_SEG | RTE_MBUF_F_TX_OUTER_UDP_CKSUM;
+
+const RX_NAMES: [bigint, bigint, string][] = [
+  [RTE_MBUF_F_RX_VLAN, RTE_MBUF_F_RX_VLAN, 'RTE_MBUF_F_RX_VLAN'],
+  [RTE_MBUF_F_RX_RSS_HASH, RTE_MBUF_F_RX_RSS_HASH, 'RTE_MBUF_F_RX_RSS_HASH'],
+  [RTE_MBUF_F_RX_FDIR, RTE_MBUF_F_RX_FDIR, 'RTE_MBUF_F_RX_FDIR'],
+  [RTE_MBUF_F_RX_L4_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_MASK, 'RTE_MBUF_F_RX_L4_CKSUM_BAD'],
+  [RTE_MBUF_F_RX_L4_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_MASK, 'RTE_MBUF_F_RX_L4_CKSUM_GOOD'],
+  [RTE_MBUF_F_RX_L4_CKSUM_NONE, RTE_MBUF_F_RX_L4_CKSUM_MASK, 'RTE_MBUF_F_RX_L4_CKSUM_NONE'],
+  [RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN, RTE_MBUF_F_RX_L4_CKSUM_MASK, 'RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN'],
+  [RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_IP_CKSUM_MASK, 'RTE_MBUF_F_RX_IP_CKSUM_BAD'],
+  [RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_IP_CKSUM_MASK, 'RTE_MBUF_F_RX_IP_CKSUM_GOOD'],
+  [RTE_MBUF_F_RX_IP_CKSUM_NONE, RTE_MBUF_F_RX_IP_CKSUM_MASK, 'RTE_MBUF_F_RX_IP_CKSUM_NONE'],
+  [RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN, RTE_MBUF_F_RX_IP_CKSUM_MASK, 'RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN'],
+  [RTE_MBUF_F_RX_OUTER_IP_CKSUM_BAD, RTE_MBUF_F_RX_OUTER_IP_CKSUM_BAD, 'RTE_MBUF_F_RX_OUTER_IP_CKSUM_BAD'],
+  [RTE_MBUF_F_RX_VLAN_STRIPPED, RTE_MBUF_F_RX_VLAN_STRIPPED, 'RTE_MBUF_F_RX_VLAN_STRIPPED'],
+  [RTE_MBUF_F_RX_IEEE1588_PTP, RTE_MBUF_F_RX_IEEE1588_PTP, 'RTE_MBUF_F_RX_IEEE1588_PTP'],
+  [RTE_MBUF_F_RX_IEEE1588_TMST, RTE_MBUF_F_RX_IEEE1588_TMST, 'RTE_MBUF_F_RX_IEEE1588_TMST'],
+  [RTE_MBUF_F_RX_FDIR_ID, RTE_MBUF_F_RX_FDIR_ID, 'RTE_MBUF_F_RX_FDIR_ID'],
+  [RTE_MBUF_F_RX_FDIR_FLX, RTE_MBUF_F_RX_FDIR_FLX, 'RTE_MBUF_F_RX_FDIR_FLX'],
+  [RTE_MBUF_F_RX_QINQ_STRIPPED, RTE_MBUF_F_RX_QINQ_STRIPPED, 'RTE_MBUF_F_RX_QINQ_STRIPPED'],
+  [RTE_MBUF_F_RX_LRO, RTE_MBUF_F_RX_LRO, 'RTE_MBUF_F_RX_LRO'],
+  [RTE_MBUF_F_RX_SEC_OFFLOAD, RTE_MBUF_F_RX_SEC_OFFLOAD, 'RTE_MBUF_F_RX_SEC_OFFLOAD'],
+  [RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED, RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED, 'RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED'],
+  [RTE_MBUF_F_RX_QINQ, RTE_MBUF_F_RX_QINQ, 'RTE_MBUF_F_RX_QINQ'],
+  [RTE_MBUF_F_RX_OUTER_L4_CKSUM_BAD, RTE_MBUF_F_RX_OUTER_L4_CKSUM_MASK, 'RTE_MBUF_F_RX_OUTER_L4_CKSUM_BAD'],
+  [RTE_MBUF_F_RX_OUTER_L4_CKSUM_GOOD, RTE_MBUF_F_RX_OUTER_L4_CKSUM_MASK, 'RTE_MBUF_F_RX_OUTER_L4_CKSUM_GOOD'],
+  [RTE_MBUF_F_RX_OUTER_L4_CKSUM_INVALID, RTE_MBUF_F_RX_OUTER_L4_CKSUM_MASK, 'RTE_MBUF_F_RX_OUTER_L4_CKSUM_INVALID'],
+  [RTE_MBUF_F_RX_OUTER_L4_CKSUM_UNKNOWN, RTE_MBUF_F_RX_OUTER_L4_CKSUM_MASK, 'RTE_MBUF_F_RX_OUTER_L4_CKSUM_UNKNOWN'],
+];
+
+const TX_NAMES: [bigint, bigint, string][] = [
+  [RTE_MBUF_F_TX_VLAN, RTE_MBUF_F_TX_VLAN, 'RTE_MBUF_F_TX_VLAN'],
+  [RTE_MBUF_F_TX_IP_CKSUM, RTE_MBUF_F_TX_IP_CKSUM, 'RTE_MBUF_F_TX_IP_CKSUM'],
+  [RTE_MBUF_F_TX_TCP_CKSUM, RTE_MBUF_F_TX_L4_MASK, 'RTE_MBUF_F_TX_TCP_CKSUM'],
+  [RTE_MBUF_F_TX_SCTP_CKSUM, RTE_MBUF_F_TX_L4_MASK, 'RTE_MBUF_F_TX_SCTP_CKSUM'],
+  [RTE_MBUF_F_TX_UDP_CKSUM, RTE_MBUF_F_TX_L4_MASK, 'RTE_MBUF_F_TX_UDP_CKSUM'],
+  [RTE_MBUF_F_TX_L4_NO_CKSUM, RTE_MBUF_F_TX_L4_MASK, 'RTE_MBUF_F_TX_L4_NO_CKSUM'],
+  [RTE_MBUF_F_TX_IEEE1588_TMST, RTE_MBUF_F_TX_IEEE1588_TMST, 'RTE_MBUF_F_TX_IEEE1588_TMST'],
+  [RTE_MBUF_F_TX_TCP_SEG, RTE_MBUF_F_TX_TCP_SEG, 'RTE_MBUF_F_TX_TCP_SEG'],
+  [RTE_MBUF_F_TX_IPV4, RTE_MBUF_F_TX_IPV4, 'RTE_MBUF_F_TX_IPV4'],
+  [RTE_MBUF_F_TX_IPV6, RTE_MBUF_F_TX_IPV6, 'RTE_MBUF_F_TX_IPV6'],
+  [RTE_MBUF_F_TX_OUTER_IP_CKSUM, RTE_MBUF_F_TX_OUTER_IP_CKSUM, 'RTE_MBUF_F_TX_OUTER_IP_CKSUM'],
+  [RTE_MBUF_F_TX_OUTER_IPV4, RTE_MBUF_F_TX_OUTER_IPV4, 'RTE_MBUF_F_TX_OUTER_IPV4'],
+  [RTE_MBUF_F_TX_OUTER_IPV6, RTE_MBUF_F_TX_OUTER_IPV6, 'RTE_MBUF_F_TX_OUTER_IPV6'],
+  [RTE_MBUF_F_TX_TUNNEL_VXLAN, RTE_MBUF_F_TX_TUNNEL_MASK, 'RTE_MBUF_F_TX_TUNNEL_VXLAN'],
+  [RTE_MBUF_F_TX_TUNNEL_GTP, RTE_MBUF_F_TX_TUNNEL_MASK, 'RTE_MBUF_F_TX_TUNNEL_GTP'],
+  [RTE_MBUF_F_TX_TUNNEL_GRE, RTE_MBUF_F_TX_TUNNEL_MASK, 'RTE_MBUF_F_TX_TUNNEL_GRE'],
+  [RTE_MBUF_F_TX_TUNNEL_IPIP, RTE_MBUF_F_TX_TUNNEL_MASK, 'RTE_MBUF_F_TX_TUNNEL_IPIP'],
+  [RTE_MBUF_F_TX_TUNNEL_GENEVE, RTE_MBUF_F_TX_TUNNEL_MASK, 'RTE_MBUF_F_TX_TUNNEL_GENEVE'],
+  [RTE_MBUF_F_TX_TUNNEL_MPLSINUDP, RTE_MBUF_F_TX_TUNNEL_MASK, 'RTE_MBUF_F_TX_TUNNEL_MPLSINUDP'],
+  [RTE_MBUF_F_TX_TUNNEL_VXLAN_GPE, RTE_MBUF_F_TX_TUNNEL_MASK, 'RTE_MBUF_F_TX_TUNNEL_VXLAN_GPE'],
+  [RTE_MBUF_F_TX_TUNNEL_IP, RTE_MBUF_F_TX_TUNNEL_MASK, 'RTE_MBUF_F_TX_TUNNEL_IP'],
+  [RTE_MBUF_F_TX_TUNNEL_UDP, RTE_MBUF_F_TX_TUNNEL_MASK, 'RTE_MBUF_F_TX_TUNNEL_UDP'],
+  [RTE_MBUF_F_TX_QINQ, RTE_MBUF_F_TX_QINQ, 'RTE_MBUF_F_TX_QINQ'],
+  [RTE_MBUF_F_TX_MACSEC, RTE_MBUF_F_TX_MACSEC, 'RTE_MBUF_F_TX_MACSEC'],
+  [RTE_MBUF_F_TX_SEC_OFFLOAD, RTE_MBUF_F_TX_SEC_OFFLOAD, 'RTE_MBUF_F_TX_SEC_OFFLOAD'],
+  [RTE_MBUF_F_TX_UDP_SEG, RTE_MBUF_F_TX_UDP_SEG, 'RTE_MBUF_F_TX_UDP_SEG'],
+  [RTE_MBUF_F_TX_OUTER_UDP_CKSUM, RTE_MBUF_F_TX_OUTER_UDP_CKSUM, 'RTE_MBUF_F_TX_OUTER_UDP_CKSUM'],
+];
+
+function flagList(mask: bigint, table: [bigint, bigint, string][]): string {
+  return table.filter(([flag, m]) => (mask & m) === flag).map(([, , n]) => `${n} `).join('');
+}
+
+/** rte_get_rx_ol_flag_list: the RX flag names in `mask`, each followed by a space. */
+export function rxOlFlagList(mask: bigint): string {
+  return flagList(mask, RX_NAMES);
+}
+
+/** rte_get_tx_ol_flag_list */
+export function txOlFlagList(mask: bigint): string {
+  return flagList(mask, TX_NAMES);
+}
+
+/** rte_get_rx_ol_flag_name: the name of one flag value, or null. */
+export function rxOlFlagName(flag: bigint): string | null {
+  return RX_NAMES.find(([f, m]) => f === flag && (f !== 0n || m === 0n))?.[2] ?? null;
+}
+
+/** rte_get_tx_ol_flag_name */
+export function txOlFlagName(flag: bigint): string | null {
+  return TX_NAMES.find(([f]) => f === flag && f !== 0n)?.[2] ?? null;
+}
