@@ -170,6 +170,9 @@ test('ports from rings (rte_eth_from_rings) and hot-plug attach/detach', () => {
   buf.fill(0);
   assert.equal(ethdev.rxBurst(pb, 0, buf, 4), 4);
   assert.deepEqual([...buf], [7, 8, 9, 10]);
+  assert.throws(() => ethdev.close(pa), (e: eal.TsdpdkError) => e.message === `Cannot close started device (port ${pa})`);
+  ethdev.stop(pa);
+  ethdev.stop(pb);
   ethdev.close(pa);
   ethdev.close(pb);
   assert.equal(ethdev.isValidPort(pa), false);

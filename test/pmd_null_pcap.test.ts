@@ -84,11 +84,16 @@ test('net_null: rx gives size-byte mbufs of the port, tx frees them, stats count
   assert.equal(s.ibytes, 0, 'net_null counts packets only, like DPDK 22.11');
   const mac = ethdev.macAddrGet(p);
   assert.equal(mac[0]! & 0x03, 0x02, 'random, unicast, locally administered');
+  // Promiscuous is on and cannot be turned off (no op), like DPDK's net_null.
+  assert.equal(ethdev.promiscuousGet(p), true);
+  ethdev.promiscuousEnable(p);
+  assert.throws(() => ethdev.promiscuousDisable(p), (e: eal.TsdpdkError) => e.code === 'ENOTSUP' && /Operation not supported/.test(e.message));
   // RSS is accepted (net_null stores the configuration).
   ethdev.stop(p);
   ethdev.configure(p, 2, 2, { rxmode: { mqMode: ethdev.RTE_ETH_MQ_RX_RSS }, rxAdvConf: { rssConf: { rssHf: ethdev.RSS_IP } } });
   assert.equal(ethdev.rssHashConfGet(p).rssHf, ethdev.RSS_IP);
   assert.equal(ethdev.retaQuery(p).length, 128);
+  ethdev.stop(p);
   ethdev.close(p);
 });
 
@@ -99,10 +104,12 @@ test('net_null devargs: size, copy, no-rx and errors', () => {
   assert.equal(ethdev.rxBurst(p, 0, b, 4), 4);
   assert.equal(mbuf.pktLen(b[0]!), 128);
   assert.equal(ethdev.txBurst(p, 0, b, 4), 4);
+  ethdev.stop(p);
   ethdev.close(p);
   const q = vdevCreate('net_null2,no-rx=1');
   setupPort(q);
   assert.equal(ethdev.rxBurst(q, 0, b, 4), 0);
+  ethdev.stop(q);
   ethdev.close(q);
   assert.throws(() => vdevCreate('net_null3,copy=1,no-rx=1'), (e: eal.TsdpdkError) => /Both copy and no-rx/.test(e.message));
   assert.throws(() => vdevCreate('net_null3,size=abc'), (e: eal.TsdpdkError) => e.code === 'EINVAL' && /abc/.test(e.message));
@@ -125,6 +132,7 @@ test('net_null: an empty pool counts rx_nombuf and receives nothing', () => {
   assert.equal(ethdev.statsGet(p).rxNombuf, 32);
   mbuf.freeBulk(held, n);
   assert.equal(pool.inUseCount(), 0);
+  ethdev.stop(p);
   ethdev.close(p);
 });
 
@@ -153,6 +161,7 @@ test('net_pcap: rx_pcap -> tx_pcap keeps bytes and timestamps; long packets beco
   assert.equal(s.ipackets, 3);
   assert.equal(s.ibytes, 60 + 1514 + 5000);
   assert.equal(s.obytes, 60 + 1514 + 5000);
+  ethdev.stop(p);
   ethdev.close(p);
   const r = openCaptureReader(output);
   for (const want of pkts) {
@@ -181,6 +190,7 @@ test('net_pcap: infinite_rx replays; rx-only ports drop on tx; damaged files', (
   assert.equal(ethdev.txBurst(p, 0, b, 5), 5, 'no tx_pcap: tx drops');
   assert.equal(ethdev.statsGet(p).opackets, 5);
   assert.equal(pool.inUseCount(), 0);
+  ethdev.stop(p);
   ethdev.close(p);
 
   const bad = join(dir, 'bad.pcap');
@@ -196,6 +206,7 @@ test('net_pcap: infinite_rx replays; rx-only ports drop on tx; damaged files', (
   assert.equal(st.ipackets, 1);
   assert.equal(st.ierrors, 1);
   mbuf.freeBulk(b, 1);
+  ethdev.stop(t);
   ethdev.close(t);
   assert.throws(() => vdevCreate('net_pcap4,iface=eth0'), (e: eal.TsdpdkError) => e.code === 'ENOTSUP' && /AF_PACKET/.test(e.message));
   assert.throws(() => vdevCreate(`net_pcap4,rx_pcap=${join(dir, 'missing.pcap')}`), (e: eal.TsdpdkError) => /missing\.pcap/.test(e.message));
@@ -213,6 +224,7 @@ test('net_pcap: a worker lcore continues reading where the main lcore stopped', 
   assert.equal(ethdev.txBurst(p, 0, b, 4), 4);
   eal.remoteLaunch(1, new URL('./fixtures/pmd_worker.js', import.meta.url), 'forwardAll', { port: p });
   assert.equal(eal.waitLcore(1), 6, eal.lcoreLastError(1) ?? '');
+  ethdev.stop(p);
   ethdev.close(p);
   const r = openCaptureReader(out);
   const seen: number[] = [];
@@ -246,5 +258,6 @@ test('software RSS on net_pcap: Toeplitz hash of the verification-suite flow, RE
   assert.equal(mbuf.hashRss(b[1]!), 0x323e8fc2, 'UDP without NONFRAG_IPV4_UDP: addresses only');
   assert.ok(mbuf.olFlagTest(b[0]!, 1), 'RTE_MBUF_F_RX_RSS_HASH');
   mbuf.freeBulk(b, 2);
+  ethdev.stop(p);
   ethdev.close(p);
 });

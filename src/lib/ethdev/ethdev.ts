@@ -349,6 +349,7 @@ export function start(port: number): void {
   for (let q = 0; q < d.u32(P.NB_TXQ); q++) if (d.txqConf(q, QC_STATE) !== 1) fail('EINVAL', `Port ${port}: Tx queue ${q} is not set up`);
   o.start?.(d);
   if (d.u32(P.PROMISC) === 1) o.promiscuousEnable?.(d);
+  if (d.u32(P.ALLMULTI) === 1) o.allmulticastEnable?.(d);
   d.setU32(P.STARTED, 1);
 }
 
@@ -363,7 +364,7 @@ export function stop(port: number): void {
 export function close(port: number): void {
   const d = pd(port);
   const o = opsOf(port);
-  if (d.started) stop(port);
+  if (d.started) fail('EINVAL', `Cannot close started device (port ${port})`);
   for (let q = 0; q < d.u32(P.NB_RXQ); q++) if (d.rxqConf(q, QC_STATE) === 1) o.rxQueueRelease?.(d, q);
   for (let q = 0; q < d.u32(P.NB_TXQ); q++) if (d.txqConf(q, QC_STATE) === 1) o.txQueueRelease?.(d, q);
   o.close?.(d);
@@ -515,16 +516,21 @@ export function setLinkDown(port: number): void {
   d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
 }
 
-export function promiscuousEnable(port: number): void {
+// Like DPDK: nothing to do when the mode is already set; a PMD without the op gives ENOTSUP.
+function setMode(port: number, field: number, on: boolean, op: ((d: PortData) => void) | undefined, what: string): void {
   const d = pd(port);
-  opsOf(port).promiscuousEnable?.(d);
-  d.setU32(P.PROMISC, 1);
+  if ((d.u32(field) === 1) === on) return;
+  if (!op) fail('ENOTSUP', `${what} for port ${port}: Operation not supported`);
+  op(d);
+  d.setU32(field, on ? 1 : 0);
+}
+
+export function promiscuousEnable(port: number): void {
+  setMode(port, P.PROMISC, true, opsOf(port).promiscuousEnable, 'enabling promiscuous mode');
 }
 
 export function promiscuousDisable(port: number): void {
-  const d = pd(port);
-  opsOf(port).promiscuousDisable?.(d);
-  d.setU32(P.PROMISC, 0);
+  setMode(port, P.PROMISC, false, opsOf(port).promiscuousDisable, 'disabling promiscuous mode');
 }
 
 export function promiscuousGet(port: number): boolean {
@@ -532,15 +538,11 @@ export function promiscuousGet(port: number): boolean {
 }
 
 export function allmulticastEnable(port: number): void {
-  const d = pd(port);
-  opsOf(port).allmulticastEnable?.(d);
-  d.setU32(P.ALLMULTI, 1);
+  setMode(port, P.ALLMULTI, true, opsOf(port).allmulticastEnable, 'enabling all-multicast mode');
 }
 
 export function allmulticastDisable(port: number): void {
-  const d = pd(port);
-  opsOf(port).allmulticastDisable?.(d);
-  d.setU32(P.ALLMULTI, 0);
+  setMode(port, P.ALLMULTI, false, opsOf(port).allmulticastDisable, 'disabling all-multicast mode');
 }
 
 export function allmulticastGet(port: number): boolean {

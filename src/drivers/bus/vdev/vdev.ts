@@ -3,7 +3,7 @@
 
 import * as eal from '../../../lib/eal/index.js';
 import { fail } from '../../../lib/eal/errors.js';
-import { allocatePort, close, findDriver, getPortByName, isValidPort, registeredDrivers } from '../../../lib/ethdev/ethdev.js';
+import { allocatePort, close, findDriver, getPortByName, isValidPort, registeredDrivers, stop } from '../../../lib/ethdev/ethdev.js';
 import { parseDevargs, parseKvargs } from '../../../lib/kvargs/index.js';
 
 const LOG = eal.log.registerLogType('bus.vdev');
@@ -22,7 +22,10 @@ export function vdevCreate(devargs: string): number {
 /** rte_vdev_uninit / hot-unplug: stops and closes the port of the named device. */
 export function vdevRemove(name: string): void {
   const port = getPortByName(name);
-  if (isValidPort(port)) close(port);
+  if (isValidPort(port)) {
+    stop(port);
+    close(port);
+  }
 }
 
 eal.registerBus({

@@ -170,6 +170,8 @@ const driver: VdevDriver = {
     d.setU32(P.LINK_AUTONEG, RTE_ETH_LINK_FIXED);
     d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
     d.setMacAddr(0, randomMac());
+    d.setU32(P.PROMISC, 1); // like DPDK's: on, and no op to turn it off
+    d.setU32(P.ALLMULTI, 1);
     d.setU32(P.NB_RXQ, 1);
     d.setU32(P.NB_TXQ, 1);
     const key = [0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,

@@ -7,8 +7,9 @@
 // Queue state that must survive a change of polling thread (packets consumed per Rx file) is in the
 // port's shared private block; each thread opens its own reader/writer on first use. Tx flushes every
 // burst (DPDK calls pcap_dump_flush per burst too), so writers of different threads never hold data.
-// Rx timestamps go into the mbuf (dynfield rte_dynfield_timestamp + rte_dynflag_rx_timestamp); Tx
-// writes that timestamp when the flag is set, else the wall clock, so io forwarding keeps times.
+// Rx timestamps go into the mbuf (dynfield rte_dynfield_timestamp in µs + rte_dynflag_rx_timestamp, as
+// DPDK's); Tx writes that timestamp when the flag is set (a tsdpdk addition: DPDK's writes the wall clock),
+// so io forwarding keeps times to the microsecond.
 
 import { openSync } from 'node:fs';
 import * as eal from '../../../lib/eal/index.js';
@@ -45,30 +46,9 @@ const V_SIZE = V_PATHS + 2 * MAX_FILES * PATH_LEN;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-// Exact u64 nanosecond timestamps from/to (sec, nsec) with doubles only (2^53 ns is just 104 days).
-const E9 = 1e9;
+// Rx timestamps are microseconds since the epoch in a u64 dynfield, as DPDK 22.11's net_pcap stores them
+// (sec * 1e6 + usec < 2^53, so a double holds it exactly).
 const TWO32 = 4294967296;
-function storeNs(u32: Uint32Array, idx: number, sec: number, nsec: number): void {
-  const hiPart = (sec >>> 16) * E9; // times 65536
-  const loPart = (sec & 0xffff) * E9 + nsec;
-  const lo = (hiPart % 65536) * 65536 + loPart;
-  u32[idx] = lo % TWO32;
-  u32[idx + 1] = Math.floor(hiPart / 65536) + Math.floor(lo / TWO32);
-}
-let outSec = 0;
-let outNsec = 0;
-function loadNs(u32: Uint32Array, idx: number): void {
-  const lo32 = u32[idx]!;
-  const hi32 = u32[idx + 1]!;
-  const h1 = hi32 >>> 16;
-  const h0 = hi32 & 0xffff;
-  const x = h1 * 294967296; // 2^32 = 4e9 + 294967296
-  const xs = Math.floor(x / E9);
-  const inner = (x - xs * E9) * 65536 + h0 * 294967296 + lo32;
-  const is = Math.floor(inner / E9);
-  outSec = hi32 * 4 + xs * 65536 + is;
-  outNsec = inner - is * E9;
-}
 
 let tsField = -1;
 let tsFlagBit = -1;
@@ -183,7 +163,10 @@ class PcapRxQueue implements RxQueue {
       u16[(m + M_PORT) >>> 1] = this.portId;
       if (this.rss !== null) this.rss.apply(m);
       // Rx timestamp in ns, as DPDK's pcap PMD fills it.
-      storeNs(u32, (m + this.tsFieldIdx) >>> 2, r.tsSec, r.tsNsec);
+      const us = r.tsUs;
+      const fo = (m + this.tsFieldIdx) >>> 2;
+      u32[fo] = us % TWO32;
+      u32[fo + 1] = Math.floor(us / TWO32);
       u32[(m + this.tsFlagWord) >>> 2] |= this.tsFlagMask;
       void u8;
       mbufs[nb++] = m;
@@ -294,9 +277,10 @@ class PcapTxQueue implements TxQueue {
       let sec: number;
       let nsec: number;
       if ((u32[(m + this.tsFlagWord) >>> 2]! & this.tsFlagMask) !== 0) {
-        loadNs(u32, (m + tsField) >>> 2);
-        sec = outSec;
-        nsec = outNsec;
+        const fo = (m + tsField) >>> 2;
+        const us = u32[fo]! + u32[fo + 1]! * TWO32;
+        sec = Math.floor(us / 1e6);
+        nsec = (us - sec * 1e6) * 1000;
       } else {
         if (!clockRead) {
           this.clock.now();
@@ -482,6 +466,8 @@ const driver: VdevDriver = {
     // DPDK's pcap PMD without phy_mac uses a fixed MAC 02:70:63:61:70:<port> ("\x02pcap" + id).
     d.setMacAddr(0, [0x02, 0x70, 0x63, 0x61, 0x70, d.portId & 0xff]);
     d.setRssKey(defaultRssKey());
+    d.setU32(P.PROMISC, 1); // like DPDK's: on, and no op to turn it off
+    d.setU32(P.ALLMULTI, 1);
     d.setU32(P.NB_RXQ, rx.length);
     d.setU32(P.NB_TXQ, Math.max(tx.length, rx.length));
     void MAX_QUEUES_PER_PORT;

@@ -90,6 +90,11 @@ const ops: EthDevOps = {
   setLinkDown(d) {
     d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
   },
+  // Rings have no address filter: the modes are accepted and only recorded.
+  promiscuousEnable() {},
+  promiscuousDisable() {},
+  allmulticastEnable() {},
+  allmulticastDisable() {},
 };
 
 function initPort(d: PortData, rx: Ring[], tx: Ring[]): void {

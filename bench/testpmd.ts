@@ -1,0 +1,2 @@
+// npm run bench -- testpmd
+import './testpmd_perf.js';
