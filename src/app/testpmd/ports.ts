@@ -17,6 +17,8 @@ export function tlog(level: number, msg: string): void {
 
 /** A library failure DPDK would have logged itself (RTE_ETHDEV_LOG has no prefix). */
 export function ethdevLog(e: unknown): void {
+  // DPDK's ethdev returns -ENOTSUP for a missing op without logging anything.
+  if (e instanceof eal.TsdpdkError && e.code === 'ENOTSUP') return;
   eal.log.log(eal.log.LogLevel.ERR, eal.log.RTE_LOGTYPE_ETHDEV, errMessage(e) + '\n');
 }
 
