@@ -329,7 +329,7 @@ test('fields: tx_offload bitfields, ol_flags halves and bits, packet types', () 
   mbuf.setOlFlags(m, mbuf.RTE_MBUF_F_RX_VLAN | mbuf.RTE_MBUF_F_RX_IP_CKSUM_GOOD);
   assert.equal(mbuf.olFlagsLo(m) & mbuf.RX_IP_CKSUM_MASK_LO, mbuf.RX_IP_CKSUM_GOOD_LO);
   mbuf.setPacketType(m, mbuf.RTE_PTYPE_L2_ETHER | mbuf.RTE_PTYPE_L3_IPV4_EXT_UNKNOWN | mbuf.RTE_PTYPE_L4_TCP);
-  assert.equal(mbuf.ptypeName(mbuf.packetType(m)), 'L2_ETHER L3_IPV4_EXT_UNKNOWN L4_TCP');
+  assert.equal(mbuf.ptypeName(mbuf.packetType(m)), 'L2_ETHER L3_IPV4_EXT_UNKNOWN L4_TCP ', 'rte_get_ptype_name leaves a trailing space');
   assert.equal(mbuf.ptypeIsIpv4(mbuf.packetType(m)), true);
   mbuf.setVlanTci(m, 100);
   fill(m, [0x68, 0x65, 0x6c, 0x6c, 0x6f]);

@@ -1,4 +1,5 @@
-// RTE_PTYPE_* (rte_mbuf_ptype.h): packet_type is a u32 of 4-bit fields, LSB first.
+// Packet type bits (rte_mbuf_ptype.h, DPDK 22.11) and their names as rte_get_ptype_name prints them.
+// lib/net re-exports these (its parser produces them).
 
 export const RTE_PTYPE_UNKNOWN = 0x00000000;
 export const RTE_PTYPE_L2_ETHER = 0x00000001;
@@ -61,39 +62,51 @@ export const RTE_PTYPE_INNER_L4_NONFRAG = 0x06000000;
 export const RTE_PTYPE_INNER_L4_MASK = 0x0f000000;
 export const RTE_PTYPE_ALL_MASK = 0x0fffffff;
 
-/** RTE_ETH_IS_IPV4_HDR */
-export function ptypeIsIpv4(ptype: number): boolean {
-  return (ptype & RTE_PTYPE_L3_IPV4) !== 0;
-}
+/** RTE_ETH_IS_IPV4_HDR / RTE_ETH_IS_IPV6_HDR / RTE_ETH_IS_TUNNEL_PKT. */
+export const ptypeIsIpv4 = (ptype: number): boolean => (ptype & RTE_PTYPE_L3_IPV4) !== 0;
+export const ptypeIsIpv6 = (ptype: number): boolean => (ptype & RTE_PTYPE_L3_IPV6) !== 0;
+export const ptypeIsTunnel = (ptype: number): boolean =>
+  (ptype & (RTE_PTYPE_TUNNEL_MASK | RTE_PTYPE_INNER_L2_MASK | RTE_PTYPE_INNER_L3_MASK | RTE_PTYPE_INNER_L4_MASK)) !== 0;
 
-/** RTE_ETH_IS_IPV6_HDR */
-export function ptypeIsIpv6(ptype: number): boolean {
-  return (ptype & RTE_PTYPE_L3_IPV6) !== 0;
-}
-
-/** RTE_ETH_IS_TUNNEL_PKT */
-export function ptypeIsTunnel(ptype: number): boolean {
-  return (ptype & (RTE_PTYPE_TUNNEL_MASK | RTE_PTYPE_INNER_L2_MASK | RTE_PTYPE_INNER_L3_MASK | RTE_PTYPE_INNER_L4_MASK)) !== 0;
-}
-
-const L2 = ['', 'L2_ETHER', 'L2_ETHER_TIMESYNC', 'L2_ETHER_ARP', 'L2_ETHER_LLDP', 'L2_ETHER_NSH', 'L2_ETHER_VLAN', 'L2_ETHER_QINQ', 'L2_ETHER_PPPOE', 'L2_ETHER_FCOE', 'L2_ETHER_MPLS'];
-const L3: Record<number, string> = { 0x1: 'L3_IPV4', 0x3: 'L3_IPV4_EXT', 0x4: 'L3_IPV6', 0x9: 'L3_IPV4_EXT_UNKNOWN', 0xc: 'L3_IPV6_EXT', 0xe: 'L3_IPV6_EXT_UNKNOWN' };
+// Indexed by the field's nibble; '' = that field's "UNKNOWN" name.
+const L2 = ['', 'L2_ETHER', 'L2_ETHER_TIMESYNC', 'L2_ETHER_ARP', 'L2_ETHER_LLDP', 'L2_ETHER_NSH', 'L2_ETHER_VLAN',
+  'L2_ETHER_QINQ', 'L2_ETHER_PPPOE', 'L2_ETHER_FCOE', 'L2_ETHER_MPLS'];
+const L3 = ['', 'L3_IPV4', '', 'L3_IPV4_EXT', 'L3_IPV6', '', '', '', '', 'L3_IPV4_EXT_UNKNOWN', '', '', 'L3_IPV6_EXT', '',
+  'L3_IPV6_EXT_UNKNOWN'];
 const L4 = ['', 'L4_TCP', 'L4_UDP', 'L4_FRAG', 'L4_SCTP', 'L4_ICMP', 'L4_NONFRAG', 'L4_IGMP'];
-const TUN = ['', 'TUNNEL_IP', 'TUNNEL_GRE', 'TUNNEL_VXLAN', 'TUNNEL_NVGRE', 'TUNNEL_GENEVE', 'TUNNEL_GRENAT', 'TUNNEL_GTPC', 'TUNNEL_GTPU', 'TUNNEL_ESP', 'TUNNEL_L2TP', 'TUNNEL_VXLAN_GPE', 'TUNNEL_MPLS_IN_GRE', 'TUNNEL_MPLS_IN_UDP'];
-const IL2 = ['', 'INNER_L2_ETHER', 'INNER_L2_ETHER_VLAN', 'INNER_L2_ETHER_QINQ'];
-const IL3 = ['', 'INNER_L3_IPV4', 'INNER_L3_IPV4_EXT', 'INNER_L3_IPV6', 'INNER_L3_IPV4_EXT_UNKNOWN', 'INNER_L3_IPV6_EXT', 'INNER_L3_IPV6_EXT_UNKNOWN'];
-const IL4 = ['', 'INNER_L4_TCP', 'INNER_L4_UDP', 'INNER_L4_FRAG', 'INNER_L4_SCTP', 'INNER_L4_ICMP', 'INNER_L4_NONFRAG'];
+const TUNNEL = ['', 'TUNNEL_IP', 'TUNNEL_GRE', 'TUNNEL_VXLAN', 'TUNNEL_NVGRE', 'TUNNEL_GENEVE', 'TUNNEL_GRENAT',
+  'TUNNEL_GTPC', 'TUNNEL_GTPU', 'TUNNEL_ESP', 'TUNNEL_L2TP', 'TUNNEL_VXLAN_GPE', 'TUNNEL_MPLS_IN_GRE',
+  'TUNNEL_MPLS_IN_UDP'];
+const INNER_L2 = ['', 'INNER_L2_ETHER', 'INNER_L2_ETHER_VLAN', 'INNER_L2_ETHER_QINQ'];
+const INNER_L3 = ['', 'INNER_L3_IPV4', 'INNER_L3_IPV4_EXT', 'INNER_L3_IPV6', 'INNER_L3_IPV4_EXT_UNKNOWN',
+  'INNER_L3_IPV6_EXT', 'INNER_L3_IPV6_EXT_UNKNOWN'];
+const INNER_L4 = ['', 'INNER_L4_TCP', 'INNER_L4_UDP', 'INNER_L4_FRAG', 'INNER_L4_SCTP', 'INNER_L4_ICMP',
+  'INNER_L4_NONFRAG'];
 
-/** rte_get_ptype_name: the layer names separated by spaces (control path). */
+const pick = (table: string[], v: number, unknown: string): string => table[v] || unknown;
+
+export const ptypeL2Name = (ptype: number): string => pick(L2, ptype & 0xf, 'L2_UNKNOWN');
+export const ptypeL3Name = (ptype: number): string => pick(L3, (ptype >>> 4) & 0xf, 'L3_UNKNOWN');
+export const ptypeL4Name = (ptype: number): string => pick(L4, (ptype >>> 8) & 0xf, 'L4_UNKNOWN');
+export const ptypeTunnelName = (ptype: number): string => pick(TUNNEL, (ptype >>> 12) & 0xf, 'TUNNEL_UNKNOWN');
+export const ptypeInnerL2Name = (ptype: number): string => pick(INNER_L2, (ptype >>> 16) & 0xf, 'INNER_L2_UNKNOWN');
+export const ptypeInnerL3Name = (ptype: number): string => pick(INNER_L3, (ptype >>> 20) & 0xf, 'INNER_L3_UNKNOWN');
+export const ptypeInnerL4Name = (ptype: number): string => pick(INNER_L4, (ptype >>> 24) & 0xf, 'INNER_L4_UNKNOWN');
+
+/**
+ * The packet type as rte_get_ptype_name writes it (control path / verbose dumps): "UNKNOWN" when no bit of
+ * RTE_PTYPE_ALL_MASK is set, else the name of every non-zero field followed by one space each, e.g.
+ * "L2_ETHER L3_IPV4 L4_UDP " (the trailing space is DPDK's).
+ */
 export function ptypeName(ptype: number): string {
-  const f = (n: number, names: readonly string[] | Record<number, string>, what: string): string | null => {
-    if (n === 0) return null;
-    return (names as Record<number, string>)[n] ?? `${what}_UNKNOWN(0x${n.toString(16)})`;
-  };
-  const parts = [
-    f(ptype & 0xf, L2, 'L2'), f((ptype >>> 4) & 0xf, L3, 'L3'), f((ptype >>> 8) & 0xf, L4, 'L4'),
-    f((ptype >>> 12) & 0xf, TUN, 'TUNNEL'), f((ptype >>> 16) & 0xf, IL2, 'INNER_L2'),
-    f((ptype >>> 20) & 0xf, IL3, 'INNER_L3'), f((ptype >>> 24) & 0xf, IL4, 'INNER_L4'),
-  ].filter((x): x is string => x !== null);
-  return parts.length === 0 ? 'UNKNOWN' : parts.join(' ');
+  if ((ptype & RTE_PTYPE_ALL_MASK) === 0) return 'UNKNOWN';
+  let s = '';
+  if ((ptype & RTE_PTYPE_L2_MASK) !== 0) s += ptypeL2Name(ptype) + ' ';
+  if ((ptype & RTE_PTYPE_L3_MASK) !== 0) s += ptypeL3Name(ptype) + ' ';
+  if ((ptype & RTE_PTYPE_L4_MASK) !== 0) s += ptypeL4Name(ptype) + ' ';
+  if ((ptype & RTE_PTYPE_TUNNEL_MASK) !== 0) s += ptypeTunnelName(ptype) + ' ';
+  if ((ptype & RTE_PTYPE_INNER_L2_MASK) !== 0) s += ptypeInnerL2Name(ptype) + ' ';
+  if ((ptype & RTE_PTYPE_INNER_L3_MASK) !== 0) s += ptypeInnerL3Name(ptype) + ' ';
+  if ((ptype & RTE_PTYPE_INNER_L4_MASK) !== 0) s += ptypeInnerL4Name(ptype) + ' ';
+  return s;
 }
