@@ -1,0 +1,2 @@
+// npm run bench -- ring
+import './ring_perf.js';
