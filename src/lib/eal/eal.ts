@@ -1,7 +1,7 @@
 // rte_eal_init / rte_eal_cleanup: options, lcores, runtime directory, process type, shared memory,
 // worker lcore threads.
 
-import { constants, closeSync, existsSync, openSync, readdirSync, unlinkSync, writeSync, ftruncateSync } from 'node:fs';
+import { constants, closeSync, existsSync, rmdirSync, openSync, readdirSync, unlinkSync, writeSync, ftruncateSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fail, TsdpdkError } from './errors.js';
 import { findHugepages } from './hugepage_info.js';
@@ -335,6 +335,14 @@ export async function cleanup(): Promise<void> {
       /* already gone */
     }
     closeSync(rt.configFd);
+  }
+  // Unlike DPDK, drop the runtime directory when nothing is left in it (tests create many prefixes).
+  if (rt.procType === 'primary') {
+    try {
+      rmdirSync(rt.runtimeDir);
+    } catch {
+      /* not empty (sockets of other tools) or already gone */
+    }
   }
 }
 
