@@ -400,6 +400,8 @@ void Gettid(const FunctionCallbackInfo<Value>& a) {
 
 }  // namespace tsdpdk
 
+namespace tsdpdk { void RegisterSocket(v8::Local<v8::Object> exports); }
+namespace tsdpdk { void RegisterPacket(v8::Local<v8::Object> exports); }
 // Context-aware so worker_threads can load it too; the addon keeps no global state.
 NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "bufferAddress", tsdpdk::BufferAddress);
@@ -412,4 +414,6 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "setAffinity", tsdpdk::SetAffinity);
   NODE_SET_METHOD(exports, "getAffinity", tsdpdk::GetAffinity);
   NODE_SET_METHOD(exports, "gettid", tsdpdk::Gettid);
+  tsdpdk::RegisterSocket(exports);
+  tsdpdk::RegisterPacket(exports);
 }

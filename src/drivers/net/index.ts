@@ -3,3 +3,4 @@ import '../bus/vdev/vdev.js';
 import './ring/ring_ethdev.js';
 import './null/null_ethdev.js';
 import './pcap/pcap_ethdev.js';
+import './af_packet/af_packet_ethdev.js';

@@ -17,6 +17,7 @@ import { readTopology } from './topology.js';
 import { createRuntimeDir } from './runtime_dir.js';
 import { MAX_LCORE } from './layout.js';
 import { probeBuses } from './bus.js';
+import { startTelemetry, stopTelemetry } from '../telemetry/index.js';
 
 const LOG_EAL = registerLogType('lib.eal');
 export const VERSION = 'tsdpdk 0.1.0';
@@ -277,11 +278,25 @@ export function init(args: string[], progName = basename(process.argv[1] ?? 'tsd
       return boot;
     });
     if (procType === 'primary') probeBuses(o);
+    if (o.telemetry) startTelemetryOrWarn();
   } catch (e) {
     void cleanup();
     throw e;
   }
   return parsed.appArgs.slice();
+}
+
+/** Telemetry is on by default like DPDK's; without the addon (pure-TS subset) it is skipped with a warning. */
+function startTelemetryOrWarn(): void {
+  try {
+    startTelemetry();
+  } catch (e) {
+    if (e instanceof TsdpdkError && e.code === 'ENOTSUP') {
+      log(LogLevel.WARNING, LOG_EAL, `EAL: telemetry disabled: ${e.message}\n`);
+      return;
+    }
+    throw e;
+  }
 }
 
 /** Worker lcore side of init: same process, same Memory; rebuilds this thread's EAL state. */
@@ -314,6 +329,7 @@ export function attachWorkerThread(boot: WorkerBoot): void {
 /** rte_eal_cleanup: stops the worker lcores, releases memory and (primary) its files and lock. */
 export async function cleanup(): Promise<void> {
   if (!state.initialized || runtime === null) return;
+  await stopTelemetry();
   // Reset this thread's state first so a failed init can be retried at once; then stop the workers.
   const rt = runtime;
   const m = state.mm;
