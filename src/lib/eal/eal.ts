@@ -221,7 +221,14 @@ export function init(args: string[], progName = basename(process.argv[1] ?? 'tsd
   const runtimeDir = createRuntimeDir(o.filePrefix);
   const configPath = join(runtimeDir, 'config');
   const shared = !o.inMemory && !o.noShconf;
-  const { procType, fd } = resolveProcType(o, configPath, shared);
+  let resolved: { procType: 'primary' | 'secondary'; fd: number | null };
+  try {
+    resolved = resolveProcType(o, configPath, shared);
+  } catch (e) {
+    removeIfEmpty(runtimeDir); // a secondary without a primary leaves nothing behind
+    throw e;
+  }
+  const { procType, fd } = resolved;
 
   let mmgr: MemoryManager;
   let plan: MemoryPlan;
@@ -240,6 +247,10 @@ export function init(args: string[], progName = basename(process.argv[1] ?? 'tsd
     }
   } catch (e) {
     if (fd !== null) closeSync(fd);
+    if (fd !== null) {
+      try { unlinkSync(configPath); } catch { /* gone */ }
+    }
+    removeIfEmpty(runtimeDir);
     throw e;
   }
   info(`Selected IOVA mode '${plan.iovaMode.toUpperCase()}'`);
@@ -353,12 +364,14 @@ export async function cleanup(): Promise<void> {
     closeSync(rt.configFd);
   }
   // Unlike DPDK, drop the runtime directory when nothing is left in it (tests create many prefixes).
-  if (rt.procType === 'primary') {
-    try {
-      rmdirSync(rt.runtimeDir);
-    } catch {
-      /* not empty (sockets of other tools) or already gone */
-    }
+  if (rt.procType === 'primary') removeIfEmpty(rt.runtimeDir);
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    /* not empty (another process's files) or already gone */
   }
 }
 
