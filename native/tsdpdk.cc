@@ -402,6 +402,7 @@ void Gettid(const FunctionCallbackInfo<Value>& a) {
 
 namespace tsdpdk { void RegisterSocket(v8::Local<v8::Object> exports); }
 namespace tsdpdk { void RegisterPacket(v8::Local<v8::Object> exports); }
+namespace tsdpdk { void RegisterTap(v8::Local<v8::Object> exports); }
 // Context-aware so worker_threads can load it too; the addon keeps no global state.
 NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "bufferAddress", tsdpdk::BufferAddress);
@@ -416,4 +417,5 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "gettid", tsdpdk::Gettid);
   tsdpdk::RegisterSocket(exports);
   tsdpdk::RegisterPacket(exports);
+  tsdpdk::RegisterTap(exports);
 }

@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as eal from '../src/lib/eal/index.js';
 import { loadNative } from '../src/lib/eal/native.js';
+import { runtimeDirPath } from '../src/lib/eal/runtime_dir.js';
 import { hugepagesFree, hugetlbfsMounted, skipOrFail } from './helpers.js';
 
 const probe = fileURLToPath(new URL('./fixtures/secondary_probe.js', import.meta.url));
@@ -53,6 +54,7 @@ test('secondary without a primary fails with a clear error', (t) => {
   const r = runSecondary(`nopri${process.pid}`, 'x', 1);
   assert.equal(r.code, 'ENOENT');
   assert.match(String(r.error), /primary/);
+  assert.equal(existsSync(runtimeDirPath(`nopri${process.pid}`)), false, 'a failed init leaves no runtime directory');
 });
 
 test('secondary attaches to a --no-huge primary through its /dev/shm file', async (t) => {

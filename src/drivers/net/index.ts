@@ -4,3 +4,4 @@ import './ring/ring_ethdev.js';
 import './null/null_ethdev.js';
 import './pcap/pcap_ethdev.js';
 import './af_packet/af_packet_ethdev.js';
+import './tap/tap_ethdev.js';
