@@ -83,6 +83,7 @@ class PcapRxQueue implements RxQueue {
   private readonly f64: Float64Array;
   private readonly consumedIdx: number;
   private local = 0; // records this reader has returned
+  private atEof = false;
   private readonly tsFieldIdx: number; // u32 index of the timestamp dynfield relative to an mbuf
   private readonly tsFlagWord: number;
   private readonly tsFlagMask: number;
@@ -130,7 +131,12 @@ class PcapRxQueue implements RxQueue {
   }
 
   rxBurst(mbufs: Uint32Array, n: number): number {
-    if (this.f64[this.consumedIdx] !== this.local) this.resync();
+    if (this.f64[this.consumedIdx] !== this.local) {
+      this.atEof = false;
+      this.resync();
+    }
+    // Like libpcap, remember the end of the file instead of calling read() on every poll.
+    if (this.atEof) return 0;
     const r = this.reader;
     const u8 = this.u8;
     const u16 = this.u16;
@@ -141,7 +147,10 @@ class PcapRxQueue implements RxQueue {
       let len = r.next();
       if (len < 0) {
         if (len !== READ_EOF) this.f64[this.statIdx + 2] += 1; // damaged record: one error, then EOF
-        if (!this.infinite || r.packets === 0) break;
+        if (!this.infinite || r.packets === 0) {
+          this.atEof = true;
+          break;
+        }
         r.rewind();
         len = r.next();
         if (len < 0) break;
@@ -163,7 +172,8 @@ class PcapRxQueue implements RxQueue {
       u16[(m + M_PORT) >>> 1] = this.portId;
       if (this.rss !== null) this.rss.apply(m);
       // Rx timestamp in ns, as DPDK's pcap PMD fills it.
-      const us = r.tsUs;
+      // Inline (not the tsUs getter): a non-inlined getter returning a double allocates per packet.
+      const us = r.tsSec * 1e6 + Math.floor(r.tsNsec / 1000);
       const fo = (m + this.tsFieldIdx) >>> 2;
       u32[fo] = us % TWO32;
       u32[fo + 1] = Math.floor(us / TWO32);
