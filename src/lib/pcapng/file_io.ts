@@ -49,16 +49,27 @@ export class Copier {
     }
   }
 
+  // The .buffer getter of Wasm-memory-backed arrays goes through V8's runtime: decide once per
+  // (src, dst) pair, not per packet.
+  private lastSrc: Uint8Array | null = null;
+  private lastDst: Uint8Array | null = null;
+  private lastMode = 0; // 1 Wasm copy, 2 copyWithin in one buffer, 3 across buffers
+
   /** dst[dstOff..+len) = src[srcOff..+len); `whole` views all of src.buffer. */
   copy(src: Uint8Array, whole: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number, len: number): void {
-    const sb = src.buffer;
-    if (sb === dst.buffer) {
-      if (sb === this.kbuf) {
-        this.kcopy!(dst.byteOffset + dstOff, src.byteOffset + srcOff, len);
-      } else {
-        const s = src.byteOffset + srcOff;
-        whole.copyWithin(dst.byteOffset + dstOff, s, s + len);
-      }
+    let mode = this.lastMode;
+    if (src !== this.lastSrc || dst !== this.lastDst) {
+      const sb = src.buffer;
+      mode = sb === dst.buffer ? (sb === this.kbuf ? 1 : 2) : 3;
+      this.lastSrc = src;
+      this.lastDst = dst;
+      this.lastMode = mode;
+    }
+    if (mode === 1) {
+      this.kcopy!(dst.byteOffset + dstOff, src.byteOffset + srcOff, len);
+    } else if (mode === 2) {
+      const s = src.byteOffset + srcOff;
+      whole.copyWithin(dst.byteOffset + dstOff, s, s + len);
     } else {
       bufferCopy.call(src, dst, dstOff, srcOff, srcOff + len);
     }
