@@ -109,15 +109,6 @@ uint8_t* ArgMem(const FunctionCallbackInfo<Value>& a, int i, const char* fn, uin
   return static_cast<uint8_t*>(bs->Data());
 }
 
-int IfIoctl(unsigned long req, struct ifreq* ifr) {
-  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (s < 0) return errno;
-  int rc = ioctl(s, req, ifr);
-  int err = rc < 0 ? errno : 0;
-  close(s);
-  return err;
-}
-
 void InitIfr(struct ifreq* ifr, const std::string& name) {
   memset(ifr, 0, sizeof *ifr);
   memcpy(ifr->ifr_name, name.c_str(), name.size());
@@ -248,77 +239,6 @@ void TapWriteBurst(const FunctionCallbackInfo<Value>& a) {
   a.GetReturnValue().Set(static_cast<double>(k));
 }
 
-// tapIfGet(name) -> [ifindex, flags, mtu, m0..m5]
-void TapIfGet(const FunctionCallbackInfo<Value>& a) {
-  Isolate* iso = a.GetIsolate();
-  Local<Context> ctx = iso->GetCurrentContext();
-  std::string name;
-  if (!ArgName(a, 0, "tapIfGet", &name)) return;
-  struct ifreq ifr;
-  int v[9];
-  InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFINDEX, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFINDEX)", "ioctl");
-  v[0] = ifr.ifr_ifindex;
-  InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFFLAGS, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFFLAGS)", "ioctl");
-  v[1] = static_cast<unsigned short>(ifr.ifr_flags);
-  InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFMTU, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFMTU)", "ioctl");
-  v[2] = ifr.ifr_mtu;
-  InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFHWADDR, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFHWADDR)", "ioctl");
-  for (int i = 0; i < 6; i++) v[3 + i] = static_cast<unsigned char>(ifr.ifr_hwaddr.sa_data[i]);
-  v8::Local<v8::Array> out = v8::Array::New(iso, 9);
-  for (int i = 0; i < 9; i++) out->Set(ctx, i, Integer::New(iso, v[i])).Check();
-  a.GetReturnValue().Set(out);
-}
-
-// tapIfSetFlags(name, set, clear)
-void TapIfSetFlags(const FunctionCallbackInfo<Value>& a) {
-  Isolate* iso = a.GetIsolate();
-  std::string name;
-  uint64_t set, clr;
-  if (!ArgName(a, 0, "tapIfSetFlags", &name) || !ArgU(a, 1, "tapIfSetFlags", 65535, &set) ||
-      !ArgU(a, 2, "tapIfSetFlags", 65535, &clr))
-    return;
-  struct ifreq ifr;
-  InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFFLAGS, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFFLAGS)", "ioctl");
-  short cur = ifr.ifr_flags;
-  ifr.ifr_flags = static_cast<short>((cur & ~static_cast<short>(clr)) | static_cast<short>(set));
-  if (ifr.ifr_flags == cur) return;
-  if (int e = IfIoctl(SIOCSIFFLAGS, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCSIFFLAGS)", "ioctl");
-}
-
-// tapIfSetMtu(name, mtu)
-void TapIfSetMtu(const FunctionCallbackInfo<Value>& a) {
-  Isolate* iso = a.GetIsolate();
-  std::string name;
-  uint64_t mtu;
-  if (!ArgName(a, 0, "tapIfSetMtu", &name) || !ArgU(a, 1, "tapIfSetMtu", 2147483647.0, &mtu)) return;
-  struct ifreq ifr;
-  InitIfr(&ifr, name);
-  ifr.ifr_mtu = static_cast<int>(mtu);
-  if (int e = IfIoctl(SIOCSIFMTU, &ifr))
-    return Throw(iso, e, "ioctl(" + name + ", SIOCSIFMTU, " + std::to_string(mtu) + ")", "ioctl");
-}
-
-// tapIfSetMac(name, m0, ..., m5)
-void TapIfSetMac(const FunctionCallbackInfo<Value>& a) {
-  Isolate* iso = a.GetIsolate();
-  std::string name;
-  if (!ArgName(a, 0, "tapIfSetMac", &name)) return;
-  struct ifreq ifr;
-  InitIfr(&ifr, name);
-  ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
-  for (int i = 0; i < 6; i++) {
-    uint64_t b;
-    if (!ArgU(a, 1 + i, "tapIfSetMac", 255, &b)) return;
-    ifr.ifr_hwaddr.sa_data[i] = static_cast<char>(b);
-  }
-  if (int e = IfIoctl(SIOCSIFHWADDR, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCSIFHWADDR)", "ioctl");
-}
-
 }  // namespace
 
 void RegisterTap(Local<Object> exports) {
@@ -327,10 +247,6 @@ void RegisterTap(Local<Object> exports) {
   NODE_SET_METHOD(exports, "tapClose", TapClose);
   NODE_SET_METHOD(exports, "tapReadBurst", TapReadBurst);
   NODE_SET_METHOD(exports, "tapWriteBurst", TapWriteBurst);
-  NODE_SET_METHOD(exports, "tapIfGet", TapIfGet);
-  NODE_SET_METHOD(exports, "tapIfSetFlags", TapIfSetFlags);
-  NODE_SET_METHOD(exports, "tapIfSetMtu", TapIfSetMtu);
-  NODE_SET_METHOD(exports, "tapIfSetMac", TapIfSetMac);
 }
 
 }  // namespace tsdpdk

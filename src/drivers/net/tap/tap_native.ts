@@ -19,9 +19,16 @@ export interface TapAddon {
   tapIfSetMac(name: string, m0: number, m1: number, m2: number, m3: number, m4: number, m5: number): void;
 }
 
-const FUNCS: readonly (keyof TapAddon)[] = [
-  'tapOpen', 'tapSetPersist', 'tapClose', 'tapReadBurst', 'tapWriteBurst', 'tapIfGet', 'tapIfSetFlags', 'tapIfSetMtu', 'tapIfSetMac',
-];
+const FUNCS = ['tapOpen', 'tapSetPersist', 'tapClose', 'tapReadBurst', 'tapWriteBurst'] as const;
+// Interface control is the same for every kernel-backed PMD: the tapIf* calls use packet.cc's netdevice ioctls.
+const IF_FUNCS = ['packetIfInfo', 'packetIfSetFlags', 'packetIfSetMtu', 'packetIfSetMac'] as const;
+
+interface IfAddon {
+  packetIfInfo(name: string): { ifindex: number; mac: number[]; mtu: number; flags: number };
+  packetIfSetFlags(name: string, set: number, clear: number): void;
+  packetIfSetMtu(name: string, mtu: number): void;
+  packetIfSetMac(name: string, mac: number[]): void;
+}
 
 let cached: TapAddon | null = null;
 
@@ -30,8 +37,22 @@ export function tapAddon(who: string): TapAddon {
   if (cached !== null) return cached;
   const a = loadNative() as unknown as Record<string, unknown> | null;
   if (a === null) fail('ENOTSUP', `${who}: needs the native addon, which is not available: ${nativeLoadError()}`);
-  const missing = FUNCS.filter((f) => typeof a[f] !== 'function');
+  const missing = [...FUNCS, ...IF_FUNCS].filter((f) => typeof a[f] !== 'function');
   if (missing.length > 0) fail('ENOTSUP', `${who}: the native addon has no TAP support (missing ${missing.join(', ')}); rebuild it with \`npm rebuild\``);
-  cached = a as unknown as TapAddon;
+  const n = a as unknown as TapAddon & IfAddon;
+  cached = {
+    tapOpen: n.tapOpen,
+    tapSetPersist: n.tapSetPersist,
+    tapClose: n.tapClose,
+    tapReadBurst: n.tapReadBurst,
+    tapWriteBurst: n.tapWriteBurst,
+    tapIfGet: (name) => {
+      const i = n.packetIfInfo(name);
+      return [i.ifindex, i.flags, i.mtu, ...i.mac];
+    },
+    tapIfSetFlags: n.packetIfSetFlags,
+    tapIfSetMtu: n.packetIfSetMtu,
+    tapIfSetMac: (name, m0, m1, m2, m3, m4, m5) => n.packetIfSetMac(name, [m0, m1, m2, m3, m4, m5]),
+  };
   return cached;
 }
