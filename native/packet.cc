@@ -4,6 +4,8 @@
 #include <node.h>
 #include <v8.h>
 
+#include "common.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -34,65 +36,11 @@ using v8::Object;
 using v8::String;
 using v8::Value;
 
-const char* PErrnoName(int err) {
-  switch (err) {
-#define E(x) case x: return #x;
-    E(EPERM) E(ENOENT) E(EINTR) E(EIO) E(ENXIO) E(EBADF) E(EAGAIN) E(ENOMEM) E(EACCES)
-    E(EFAULT) E(EBUSY) E(EEXIST) E(ENODEV) E(EINVAL) E(ENFILE) E(EMFILE) E(ENOSPC) E(ERANGE)
-    E(ENAMETOOLONG) E(ENOSYS) E(EOVERFLOW) E(EOPNOTSUPP) E(ENOBUFS) E(ENETDOWN)
-    E(EADDRNOTAVAIL) E(EAFNOSUPPORT) E(EPROTONOSUPPORT) E(EMSGSIZE)
-#undef E
-    default: return "EUNKNOWN";
-  }
-}
 
-Local<String> S(Isolate* iso, const std::string& s) {
-  return String::NewFromUtf8(iso, s.c_str()).ToLocalChecked();
-}
 
-void Throw(Isolate* iso, int err, const std::string& call, const char* sys) {
-  Local<Context> ctx = iso->GetCurrentContext();
-  Local<Object> e = Exception::Error(S(iso, call + ": " + strerror(err))).As<Object>();
-  e->Set(ctx, S(iso, "code"), S(iso, PErrnoName(err))).Check();
-  e->Set(ctx, S(iso, "errno"), Integer::New(iso, err)).Check();
-  e->Set(ctx, S(iso, "syscall"), S(iso, sys)).Check();
-  iso->ThrowException(e);
-}
 
-void ThrowArg(Isolate* iso, const std::string& msg) {
-  iso->ThrowException(Exception::TypeError(S(iso, msg)));
-}
 
-bool ArgU(const FunctionCallbackInfo<Value>& a, int i, const char* fn, double max, uint64_t* out) {
-  if (a.Length() <= i || !a[i]->IsNumber()) {
-    ThrowArg(a.GetIsolate(), std::string(fn) + ": argument " + std::to_string(i + 1) + " must be a number");
-    return false;
-  }
-  double d = a[i].As<Number>()->Value();
-  if (!std::isfinite(d) || d != std::floor(d) || d < 0 || d > max) {
-    a.GetIsolate()->ThrowException(Exception::RangeError(
-        S(a.GetIsolate(), std::string(fn) + ": argument " + std::to_string(i + 1) + " out of range")));
-    return false;
-  }
-  *out = static_cast<uint64_t>(d);
-  return true;
-}
 
-bool ArgName(const FunctionCallbackInfo<Value>& a, int i, const char* fn, std::string* out) {
-  Isolate* iso = a.GetIsolate();
-  if (a.Length() <= i || !a[i]->IsString()) {
-    ThrowArg(iso, std::string(fn) + ": interface name must be a string");
-    return false;
-  }
-  String::Utf8Value v(iso, a[i]);
-  *out = *v;
-  if (out->empty() || out->size() >= IFNAMSIZ) {
-    iso->ThrowException(Exception::RangeError(
-        S(iso, std::string(fn) + ": interface name '" + *out + "' must have 1.." + std::to_string(IFNAMSIZ - 1) + " bytes")));
-    return false;
-  }
-  return true;
-}
 
 // ioctl on a throwaway AF_INET datagram socket (needs no CAP_NET_RAW).
 int IfIoctl(unsigned long req, struct ifreq* ifr) {
@@ -104,40 +52,36 @@ int IfIoctl(unsigned long req, struct ifreq* ifr) {
   return err;
 }
 
-void InitIfr(struct ifreq* ifr, const std::string& name) {
-  memset(ifr, 0, sizeof *ifr);
-  memcpy(ifr->ifr_name, name.c_str(), name.size());
-}
 
 // packetIfInfo(name) -> { ifindex, mac: number[6], mtu, flags }
 void IfInfo(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   Local<Context> ctx = iso->GetCurrentContext();
   std::string name;
-  if (!ArgName(a, 0, "packetIfInfo", &name)) return;
+  if (!ArgIfName(a, 0, "packetIfInfo", &name)) return;
   struct ifreq ifr;
   InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFINDEX, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFINDEX)", "ioctl");
+  if (int e = IfIoctl(SIOCGIFINDEX, &ifr)) return ThrowErrno(iso, e, "ioctl(" + name + ", SIOCGIFINDEX)", "ioctl");
   int index = ifr.ifr_ifindex;
   InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFHWADDR, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFHWADDR)", "ioctl");
+  if (int e = IfIoctl(SIOCGIFHWADDR, &ifr)) return ThrowErrno(iso, e, "ioctl(" + name + ", SIOCGIFHWADDR)", "ioctl");
   unsigned char mac[6];
   memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
   int hwtype = ifr.ifr_hwaddr.sa_family;
   InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFMTU, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFMTU)", "ioctl");
+  if (int e = IfIoctl(SIOCGIFMTU, &ifr)) return ThrowErrno(iso, e, "ioctl(" + name + ", SIOCGIFMTU)", "ioctl");
   int mtu = ifr.ifr_mtu;
   InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFFLAGS, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFFLAGS)", "ioctl");
+  if (int e = IfIoctl(SIOCGIFFLAGS, &ifr)) return ThrowErrno(iso, e, "ioctl(" + name + ", SIOCGIFFLAGS)", "ioctl");
   int flags = static_cast<unsigned short>(ifr.ifr_flags);
   Local<Object> o = Object::New(iso);
   v8::Local<v8::Array> m = v8::Array::New(iso, 6);
   for (int i = 0; i < 6; i++) m->Set(ctx, i, Integer::New(iso, mac[i])).Check();
-  o->Set(ctx, S(iso, "ifindex"), Integer::New(iso, index)).Check();
-  o->Set(ctx, S(iso, "mac"), m).Check();
-  o->Set(ctx, S(iso, "hwtype"), Integer::New(iso, hwtype)).Check();
-  o->Set(ctx, S(iso, "mtu"), Integer::New(iso, mtu)).Check();
-  o->Set(ctx, S(iso, "flags"), Integer::New(iso, flags)).Check();
+  o->Set(ctx, Str(iso, "ifindex"), Integer::New(iso, index)).Check();
+  o->Set(ctx, Str(iso, "mac"), m).Check();
+  o->Set(ctx, Str(iso, "hwtype"), Integer::New(iso, hwtype)).Check();
+  o->Set(ctx, Str(iso, "mtu"), Integer::New(iso, mtu)).Check();
+  o->Set(ctx, Str(iso, "flags"), Integer::New(iso, flags)).Check();
   a.GetReturnValue().Set(o);
 }
 
@@ -146,16 +90,16 @@ void IfSetFlags(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   std::string name;
   uint64_t set, clr;
-  if (!ArgName(a, 0, "packetIfSetFlags", &name) || !ArgU(a, 1, "packetIfSetFlags", 65535, &set) ||
+  if (!ArgIfName(a, 0, "packetIfSetFlags", &name) || !ArgU(a, 1, "packetIfSetFlags", 65535, &set) ||
       !ArgU(a, 2, "packetIfSetFlags", 65535, &clr))
     return;
   struct ifreq ifr;
   InitIfr(&ifr, name);
-  if (int e = IfIoctl(SIOCGIFFLAGS, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCGIFFLAGS)", "ioctl");
+  if (int e = IfIoctl(SIOCGIFFLAGS, &ifr)) return ThrowErrno(iso, e, "ioctl(" + name + ", SIOCGIFFLAGS)", "ioctl");
   short cur = ifr.ifr_flags;
   ifr.ifr_flags = static_cast<short>((cur & ~static_cast<short>(clr)) | static_cast<short>(set));
   if (ifr.ifr_flags == cur) return;
-  if (int e = IfIoctl(SIOCSIFFLAGS, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCSIFFLAGS)", "ioctl");
+  if (int e = IfIoctl(SIOCSIFFLAGS, &ifr)) return ThrowErrno(iso, e, "ioctl(" + name + ", SIOCSIFFLAGS)", "ioctl");
 }
 
 // packetIfSetMtu(name, mtu)
@@ -163,12 +107,12 @@ void IfSetMtu(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   std::string name;
   uint64_t mtu;
-  if (!ArgName(a, 0, "packetIfSetMtu", &name) || !ArgU(a, 1, "packetIfSetMtu", 2147483647.0, &mtu)) return;
+  if (!ArgIfName(a, 0, "packetIfSetMtu", &name) || !ArgU(a, 1, "packetIfSetMtu", 2147483647.0, &mtu)) return;
   struct ifreq ifr;
   InitIfr(&ifr, name);
   ifr.ifr_mtu = static_cast<int>(mtu);
   if (int e = IfIoctl(SIOCSIFMTU, &ifr))
-    return Throw(iso, e, "ioctl(" + name + ", SIOCSIFMTU, " + std::to_string(mtu) + ")", "ioctl");
+    return ThrowErrno(iso, e, "ioctl(" + name + ", SIOCSIFMTU, " + std::to_string(mtu) + ")", "ioctl");
 }
 
 // packetIfSetMac(name, mac: number[6])
@@ -176,19 +120,19 @@ void IfSetMac(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   Local<Context> ctx = iso->GetCurrentContext();
   std::string name;
-  if (!ArgName(a, 0, "packetIfSetMac", &name)) return;
+  if (!ArgIfName(a, 0, "packetIfSetMac", &name)) return;
   if (a.Length() < 2 || !a[1]->IsArray() || a[1].As<v8::Array>()->Length() != 6)
-    return ThrowArg(iso, "packetIfSetMac: mac must be an array of 6 numbers");
+    return ThrowType(iso, "packetIfSetMac: mac must be an array of 6 numbers");
   struct ifreq ifr;
   InitIfr(&ifr, name);
   ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
   for (uint32_t i = 0; i < 6; i++) {
     Local<Value> v;
     if (!a[1].As<v8::Array>()->Get(ctx, i).ToLocal(&v) || !v->IsNumber())
-      return ThrowArg(iso, "packetIfSetMac: mac must be an array of 6 numbers");
+      return ThrowType(iso, "packetIfSetMac: mac must be an array of 6 numbers");
     ifr.ifr_hwaddr.sa_data[i] = static_cast<char>(v.As<Number>()->Value());
   }
-  if (int e = IfIoctl(SIOCSIFHWADDR, &ifr)) return Throw(iso, e, "ioctl(" + name + ", SIOCSIFHWADDR)", "ioctl");
+  if (int e = IfIoctl(SIOCSIFHWADDR, &ifr)) return ThrowErrno(iso, e, "ioctl(" + name + ", SIOCSIFHWADDR)", "ioctl");
 }
 
 // packetSocket(ifindex, blockSize, blockNr, frameSize, frameNr, qdiscBypass, fanoutArg) -> fd
@@ -204,12 +148,12 @@ void PacketSocket(const FunctionCallbackInfo<Value>& a) {
       !ArgU(a, 6, fn, 4294967295.0, &fanout))
     return;
   int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-  if (fd < 0) return Throw(iso, errno, "socket(AF_PACKET, SOCK_RAW, ETH_P_ALL)", "socket");
+  if (fd < 0) return ThrowErrno(iso, errno, "socket(AF_PACKET, SOCK_RAW, ETH_P_ALL)", "socket");
   auto opt = [&](int name, const void* v, socklen_t len, const char* what) -> bool {
     if (setsockopt(fd, SOL_PACKET, name, v, len) == 0) return true;
     int e = errno;
     close(fd);
-    Throw(iso, e, std::string("setsockopt(SOL_PACKET, ") + what + ")", "setsockopt");
+    ThrowErrno(iso, e, std::string("setsockopt(SOL_PACKET, ") + what + ")", "setsockopt");
     return false;
   };
   int ver = TPACKET_V2, one = 1, byp = static_cast<int>(bypass);
@@ -231,7 +175,7 @@ void PacketSocket(const FunctionCallbackInfo<Value>& a) {
   if (bind(fd, reinterpret_cast<struct sockaddr*>(&sll), sizeof sll) != 0) {
     int e = errno;
     close(fd);
-    return Throw(iso, e, "bind(AF_PACKET, ifindex=" + std::to_string(ifindex) + ")", "bind");
+    return ThrowErrno(iso, e, "bind(AF_PACKET, ifindex=" + std::to_string(ifindex) + ")", "bind");
   }
   if (fanout) {
     int f = static_cast<int>(fanout);
@@ -244,7 +188,7 @@ void PacketSocket(const FunctionCallbackInfo<Value>& a) {
 void PacketMapRing(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   const char* fn = "packetMapRing";
-  if (a.Length() < 1 || !a[0]->IsSharedArrayBuffer()) return ThrowArg(iso, "packetMapRing: argument 1 must be a SharedArrayBuffer");
+  if (a.Length() < 1 || !a[0]->IsSharedArrayBuffer()) return ThrowType(iso, "packetMapRing: argument 1 must be a SharedArrayBuffer");
   std::shared_ptr<v8::BackingStore> bs = a[0].As<v8::SharedArrayBuffer>()->GetBackingStore();
   uint64_t off, len, fd;
   if (!ArgU(a, 1, fn, 9007199254740991.0, &off) || !ArgU(a, 2, fn, 9007199254740991.0, &len) ||
@@ -254,7 +198,7 @@ void PacketMapRing(const FunctionCallbackInfo<Value>& a) {
   uint64_t addr = reinterpret_cast<uintptr_t>(bs->Data()) + off;
   if (len == 0 || off > bs->ByteLength() || len > bs->ByteLength() - off || addr % ps || len % ps) {
     iso->ThrowException(Exception::RangeError(
-        S(iso, "packetMapRing: range " + std::to_string(off) + "+" + std::to_string(len) +
+        Str(iso, "packetMapRing: range " + std::to_string(off) + "+" + std::to_string(len) +
                    " must be page aligned and inside the buffer")));
     return;
   }
@@ -264,7 +208,7 @@ void PacketMapRing(const FunctionCallbackInfo<Value>& a) {
     int e = errno;
     // Never leave a hole under V8.
     mmap(want, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-    return Throw(iso, e, "mmap(PACKET ring, len=" + std::to_string(len) + ")", "mmap");
+    return ThrowErrno(iso, e, "mmap(PACKET ring, len=" + std::to_string(len) + ")", "mmap");
   }
 }
 
@@ -284,7 +228,7 @@ void PacketStats(const FunctionCallbackInfo<Value>& a) {
   struct tpacket_stats st;
   socklen_t len = sizeof st;
   if (getsockopt(static_cast<int>(fd), SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
-    return Throw(iso, errno, "getsockopt(PACKET_STATISTICS)", "getsockopt");
+    return ThrowErrno(iso, errno, "getsockopt(PACKET_STATISTICS)", "getsockopt");
   v8::Local<v8::Array> out = v8::Array::New(iso, 2);
   out->Set(ctx, 0, Number::New(iso, st.tp_packets)).Check();
   out->Set(ctx, 1, Number::New(iso, st.tp_drops)).Check();
@@ -295,7 +239,7 @@ void PacketStats(const FunctionCallbackInfo<Value>& a) {
 void PacketClose(const FunctionCallbackInfo<Value>& a) {
   uint64_t fd;
   if (!ArgU(a, 0, "packetClose", 2147483647.0, &fd)) return;
-  if (close(static_cast<int>(fd)) != 0) Throw(a.GetIsolate(), errno, "close(" + std::to_string(fd) + ")", "close");
+  if (close(static_cast<int>(fd)) != 0) ThrowErrno(a.GetIsolate(), errno, "close(" + std::to_string(fd) + ")", "close");
 }
 
 }  // namespace

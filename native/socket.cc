@@ -5,6 +5,8 @@
 #include <node.h>
 #include <v8.h>
 
+#include "common.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -19,6 +21,8 @@
 
 namespace {
 
+using tsdpdk::Str;
+using tsdpdk::ThrowErrno;
 using v8::Context;
 using v8::Exception;
 using v8::FunctionCallbackInfo;
@@ -31,43 +35,19 @@ using v8::String;
 using v8::Uint8Array;
 using v8::Value;
 
-const char* SockErrnoName(int err) {
-  switch (err) {
-#define E(x) case x: return #x;
-    E(EPERM) E(ENOENT) E(EINTR) E(EIO) E(EBADF) E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT)
-    E(EBUSY) E(EEXIST) E(ENOTDIR) E(EISDIR) E(EINVAL) E(ENFILE) E(EMFILE) E(ENOSPC) E(EROFS)
-    E(EPIPE) E(ENAMETOOLONG) E(ENOSYS) E(ENOTSOCK) E(EMSGSIZE) E(EPROTOTYPE) E(EOPNOTSUPP)
-    E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETDOWN) E(ECONNABORTED) E(ECONNRESET) E(ENOBUFS)
-    E(EISCONN) E(ENOTCONN) E(ETIMEDOUT) E(ECONNREFUSED) E(ELOOP) E(EAFNOSUPPORT)
-#undef E
-    default: return "EUNKNOWN";
-  }
-}
 
-Local<String> S(Isolate* iso, const std::string& s) {
-  return String::NewFromUtf8(iso, s.c_str()).ToLocalChecked();
-}
 
-// Error("<call>: <strerror>") with code/errno/syscall, like the rest of the addon.
-void ThrowSys(Isolate* iso, int err, const std::string& call, const char* syscall_name) {
-  Local<Context> ctx = iso->GetCurrentContext();
-  Local<Object> e = Exception::Error(S(iso, call + ": " + strerror(err))).As<Object>();
-  e->Set(ctx, S(iso, "code"), S(iso, SockErrnoName(err))).Check();
-  e->Set(ctx, S(iso, "errno"), Integer::New(iso, err)).Check();
-  e->Set(ctx, S(iso, "syscall"), S(iso, syscall_name)).Check();
-  iso->ThrowException(e);
-}
 
 bool ArgInt(const FunctionCallbackInfo<Value>& a, int i, const char* fn, const char* name, double lo,
             double hi, int* out) {
   Isolate* iso = a.GetIsolate();
   if (a.Length() <= i || !a[i]->IsNumber()) {
-    iso->ThrowException(Exception::TypeError(S(iso, std::string(fn) + ": " + name + " must be a number")));
+    iso->ThrowException(Exception::TypeError(Str(iso, std::string(fn) + ": " + name + " must be a number")));
     return false;
   }
   double d = a[i].As<v8::Number>()->Value();
   if (!std::isfinite(d) || d != std::floor(d) || d < lo || d > hi) {
-    iso->ThrowException(Exception::RangeError(S(iso, std::string(fn) + ": " + name + " out of range")));
+    iso->ThrowException(Exception::RangeError(Str(iso, std::string(fn) + ": " + name + " out of range")));
     return false;
   }
   *out = static_cast<int>(d);
@@ -81,7 +61,7 @@ bool ArgFd(const FunctionCallbackInfo<Value>& a, int i, const char* fn, int* fd)
 bool ArgPath(const FunctionCallbackInfo<Value>& a, const char* fn, sockaddr_un* sun, std::string* path) {
   Isolate* iso = a.GetIsolate();
   if (a.Length() < 1 || !a[0]->IsString()) {
-    iso->ThrowException(Exception::TypeError(S(iso, std::string(fn) + ": path must be a string")));
+    iso->ThrowException(Exception::TypeError(Str(iso, std::string(fn) + ": path must be a string")));
     return false;
   }
   String::Utf8Value p(iso, a[0]);
@@ -89,7 +69,7 @@ bool ArgPath(const FunctionCallbackInfo<Value>& a, const char* fn, sockaddr_un* 
   memset(sun, 0, sizeof *sun);
   sun->sun_family = AF_UNIX;
   if (path->empty() || path->size() >= sizeof sun->sun_path || path->find('\0') != std::string::npos) {
-    ThrowSys(iso, ENAMETOOLONG, std::string(fn) + "('" + *path + "')", "bind");
+    ThrowErrno(iso, ENAMETOOLONG, std::string(fn) + "('" + *path + "')", "bind");
     return false;
   }
   memcpy(sun->sun_path, path->data(), path->size());
@@ -100,7 +80,7 @@ bool ArgPath(const FunctionCallbackInfo<Value>& a, const char* fn, sockaddr_un* 
 bool ArgBytes(const FunctionCallbackInfo<Value>& a, int i, const char* fn, char** data, size_t* len) {
   Isolate* iso = a.GetIsolate();
   if (a.Length() <= i || !a[i]->IsUint8Array()) {
-    iso->ThrowException(Exception::TypeError(S(iso, std::string(fn) + ": buffer must be a Uint8Array")));
+    iso->ThrowException(Exception::TypeError(Str(iso, std::string(fn) + ": buffer must be a Uint8Array")));
     return false;
   }
   Local<Uint8Array> u = a[i].As<Uint8Array>();
@@ -120,16 +100,16 @@ void Listen(const FunctionCallbackInfo<Value>& a) {
   int backlog;
   if (!ArgPath(a, "sockListen", &sun, &path) || !ArgInt(a, 1, "sockListen", "backlog", 0, 65535, &backlog)) return;
   int fd = NewSocket();
-  if (fd < 0) return ThrowSys(iso, errno, "socket(AF_UNIX, SOCK_SEQPACKET)", "socket");
+  if (fd < 0) return ThrowErrno(iso, errno, "socket(AF_UNIX, SOCK_SEQPACKET)", "socket");
   if (bind(fd, reinterpret_cast<sockaddr*>(&sun), sizeof sun) != 0) {
     int err = errno;
     close(fd);
-    return ThrowSys(iso, err, "bind('" + path + "')", "bind");
+    return ThrowErrno(iso, err, "bind('" + path + "')", "bind");
   }
   if (listen(fd, backlog) != 0) {
     int err = errno;
     close(fd);
-    return ThrowSys(iso, err, "listen('" + path + "')", "listen");
+    return ThrowErrno(iso, err, "listen('" + path + "')", "listen");
   }
   a.GetReturnValue().Set(fd);
 }
@@ -141,14 +121,14 @@ void Connect(const FunctionCallbackInfo<Value>& a) {
   std::string path;
   if (!ArgPath(a, "sockConnect", &sun, &path)) return;
   int fd = NewSocket();
-  if (fd < 0) return ThrowSys(iso, errno, "socket(AF_UNIX, SOCK_SEQPACKET)", "socket");
+  if (fd < 0) return ThrowErrno(iso, errno, "socket(AF_UNIX, SOCK_SEQPACKET)", "socket");
   int rc;
   do rc = connect(fd, reinterpret_cast<sockaddr*>(&sun), sizeof sun);
   while (rc != 0 && errno == EINTR);
   if (rc != 0) {
     int err = errno;
     close(fd);
-    return ThrowSys(iso, err, "connect('" + path + "')", "connect");
+    return ThrowErrno(iso, err, "connect('" + path + "')", "connect");
   }
   a.GetReturnValue().Set(fd);
 }
@@ -160,7 +140,7 @@ void Accept(const FunctionCallbackInfo<Value>& a) {
   int c;
   do c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
   while (c < 0 && errno == EINTR);
-  if (c < 0) return ThrowSys(a.GetIsolate(), errno, "accept(fd=" + std::to_string(fd) + ")", "accept");
+  if (c < 0) return ThrowErrno(a.GetIsolate(), errno, "accept(fd=" + std::to_string(fd) + ")", "accept");
   a.GetReturnValue().Set(c);
 }
 
@@ -173,7 +153,7 @@ void Recv(const FunctionCallbackInfo<Value>& a) {
   ssize_t n;
   do n = recv(fd, data, len, 0);
   while (n < 0 && errno == EINTR);
-  if (n < 0) return ThrowSys(a.GetIsolate(), errno, "recv(fd=" + std::to_string(fd) + ")", "recv");
+  if (n < 0) return ThrowErrno(a.GetIsolate(), errno, "recv(fd=" + std::to_string(fd) + ")", "recv");
   a.GetReturnValue().Set(static_cast<double>(n));
 }
 
@@ -186,7 +166,7 @@ void Send(const FunctionCallbackInfo<Value>& a) {
   ssize_t n;
   do n = send(fd, data, len, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  if (n < 0) return ThrowSys(a.GetIsolate(), errno, "send(fd=" + std::to_string(fd) + ")", "send");
+  if (n < 0) return ThrowErrno(a.GetIsolate(), errno, "send(fd=" + std::to_string(fd) + ")", "send");
   a.GetReturnValue().Set(static_cast<double>(n));
 }
 
@@ -194,7 +174,7 @@ void Send(const FunctionCallbackInfo<Value>& a) {
 void Poll(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   if (a.Length() < 2 || !a[0]->IsInt32Array() || !a[1]->IsInt32Array()) {
-    iso->ThrowException(Exception::TypeError(S(iso, "sockPoll: fds and revents must be Int32Arrays")));
+    iso->ThrowException(Exception::TypeError(Str(iso, "sockPoll: fds and revents must be Int32Arrays")));
     return;
   }
   int timeout;
@@ -203,7 +183,7 @@ void Poll(const FunctionCallbackInfo<Value>& a) {
   Local<Int32Array> ra = a[1].As<Int32Array>();
   size_t n = fa->Length();
   if (ra->Length() < n) {
-    iso->ThrowException(Exception::RangeError(S(iso, "sockPoll: revents is shorter than fds")));
+    iso->ThrowException(Exception::RangeError(Str(iso, "sockPoll: revents is shorter than fds")));
     return;
   }
   int32_t* fds = reinterpret_cast<int32_t*>(static_cast<char*>(fa->Buffer()->GetBackingStore()->Data()) + fa->ByteOffset());
@@ -211,7 +191,7 @@ void Poll(const FunctionCallbackInfo<Value>& a) {
   std::vector<pollfd> p(n);
   for (size_t i = 0; i < n; i++) p[i] = pollfd{fds[i], POLLIN, 0};
   int rc = poll(p.data(), n, timeout);
-  if (rc < 0 && errno != EINTR) return ThrowSys(iso, errno, "poll(" + std::to_string(n) + " fds)", "poll");
+  if (rc < 0 && errno != EINTR) return ThrowErrno(iso, errno, "poll(" + std::to_string(n) + " fds)", "poll");
   for (size_t i = 0; i < n; i++) rev[i] = rc > 0 ? p[i].revents : 0;
   a.GetReturnValue().Set(rc < 0 ? 0 : rc);
 }
@@ -223,7 +203,7 @@ void SetTimeout(const FunctionCallbackInfo<Value>& a) {
   timeval tv{ms / 1000, (ms % 1000) * 1000};
   if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
       setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
-    ThrowSys(a.GetIsolate(), errno, "setsockopt(fd=" + std::to_string(fd) + ", SO_RCVTIMEO)", "setsockopt");
+    ThrowErrno(a.GetIsolate(), errno, "setsockopt(fd=" + std::to_string(fd) + ", SO_RCVTIMEO)", "setsockopt");
 }
 
 // sockShutdown(fd): SHUT_RDWR; wakes a thread blocked in accept/recv/poll on it. ENOTCONN is ignored.
@@ -231,7 +211,7 @@ void Shutdown(const FunctionCallbackInfo<Value>& a) {
   int fd;
   if (!ArgFd(a, 0, "sockShutdown", &fd)) return;
   if (shutdown(fd, SHUT_RDWR) != 0 && errno != ENOTCONN)
-    ThrowSys(a.GetIsolate(), errno, "shutdown(fd=" + std::to_string(fd) + ")", "shutdown");
+    ThrowErrno(a.GetIsolate(), errno, "shutdown(fd=" + std::to_string(fd) + ")", "shutdown");
 }
 
 // sockClose(fd)
@@ -239,7 +219,7 @@ void Close(const FunctionCallbackInfo<Value>& a) {
   int fd;
   if (!ArgFd(a, 0, "sockClose", &fd)) return;
   if (close(fd) != 0 && errno != EINTR)
-    ThrowSys(a.GetIsolate(), errno, "close(fd=" + std::to_string(fd) + ")", "close");
+    ThrowErrno(a.GetIsolate(), errno, "close(fd=" + std::to_string(fd) + ")", "close");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <node.h>
 #include <v8.h>
 
+#include "common.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -35,62 +37,11 @@ using v8::Value;
 
 constexpr int kMaxSegs = 64;  // iovecs per Tx packet
 
-const char* TErrnoName(int err) {
-  switch (err) {
-#define E(x) case x: return #x;
-    E(EPERM) E(ENOENT) E(EINTR) E(EIO) E(ENXIO) E(EBADF) E(EAGAIN) E(ENOMEM) E(EACCES)
-    E(EFAULT) E(EBUSY) E(EEXIST) E(ENODEV) E(EINVAL) E(ENFILE) E(EMFILE) E(ENOSPC) E(ERANGE)
-    E(ENAMETOOLONG) E(ENOSYS) E(EOVERFLOW) E(EOPNOTSUPP) E(ENOBUFS) E(EADDRNOTAVAIL) E(EMSGSIZE)
-#undef E
-    default: return "EUNKNOWN";
-  }
-}
 
-Local<String> S(Isolate* iso, const std::string& s) {
-  return String::NewFromUtf8(iso, s.c_str()).ToLocalChecked();
-}
 
-void Throw(Isolate* iso, int err, const std::string& call, const char* sys) {
-  Local<Context> ctx = iso->GetCurrentContext();
-  Local<Object> e = Exception::Error(S(iso, call + ": " + strerror(err))).As<Object>();
-  e->Set(ctx, S(iso, "code"), S(iso, TErrnoName(err))).Check();
-  e->Set(ctx, S(iso, "errno"), Integer::New(iso, err)).Check();
-  e->Set(ctx, S(iso, "syscall"), S(iso, sys)).Check();
-  iso->ThrowException(e);
-}
 
-void ThrowType(Isolate* iso, const std::string& msg) { iso->ThrowException(Exception::TypeError(S(iso, msg))); }
 
-bool ArgU(const FunctionCallbackInfo<Value>& a, int i, const char* fn, double max, uint64_t* out) {
-  Isolate* iso = a.GetIsolate();
-  if (a.Length() <= i || !a[i]->IsNumber()) {
-    ThrowType(iso, std::string(fn) + ": argument " + std::to_string(i + 1) + " must be a number");
-    return false;
-  }
-  double d = a[i].As<Number>()->Value();
-  if (!std::isfinite(d) || d != std::floor(d) || d < 0 || d > max) {
-    iso->ThrowException(Exception::RangeError(S(iso, std::string(fn) + ": argument " + std::to_string(i + 1) + " out of range")));
-    return false;
-  }
-  *out = static_cast<uint64_t>(d);
-  return true;
-}
 
-bool ArgName(const FunctionCallbackInfo<Value>& a, int i, const char* fn, std::string* out) {
-  Isolate* iso = a.GetIsolate();
-  if (a.Length() <= i || !a[i]->IsString()) {
-    ThrowType(iso, std::string(fn) + ": interface name must be a string");
-    return false;
-  }
-  String::Utf8Value v(iso, a[i]);
-  *out = *v;
-  if (out->empty() || out->size() >= IFNAMSIZ) {
-    iso->ThrowException(Exception::RangeError(
-        S(iso, std::string(fn) + ": interface name '" + *out + "' must have 1.." + std::to_string(IFNAMSIZ - 1) + " bytes")));
-    return false;
-  }
-  return true;
-}
 
 // Base address of a SharedArrayBuffer argument, with [off, off+len) checked.
 uint8_t* ArgMem(const FunctionCallbackInfo<Value>& a, int i, const char* fn, uint64_t off, uint64_t len) {
@@ -103,16 +54,12 @@ uint8_t* ArgMem(const FunctionCallbackInfo<Value>& a, int i, const char* fn, uin
   uint64_t size = bs->ByteLength();
   if (off > size || len > size - off) {
     iso->ThrowException(Exception::RangeError(
-        S(iso, std::string(fn) + ": range " + std::to_string(off) + "+" + std::to_string(len) + " is outside the buffer")));
+        Str(iso, std::string(fn) + ": range " + std::to_string(off) + "+" + std::to_string(len) + " is outside the buffer")));
     return nullptr;
   }
   return static_cast<uint8_t*>(bs->Data());
 }
 
-void InitIfr(struct ifreq* ifr, const std::string& name) {
-  memset(ifr, 0, sizeof *ifr);
-  memcpy(ifr->ifr_name, name.c_str(), name.size());
-}
 
 // tapOpen(name, persist) -> [fd, ifname]: a nonblocking TAP queue (IFF_TAP|IFF_NO_PI|IFF_MULTI_QUEUE).
 // A name with %d is completed by the kernel. persist: TUNSETPERSIST 1 on this fd.
@@ -120,30 +67,30 @@ void TapOpen(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   Local<Context> ctx = iso->GetCurrentContext();
   std::string name;
-  if (!ArgName(a, 0, "tapOpen", &name)) return;
+  if (!ArgIfName(a, 0, "tapOpen", &name)) return;
   if (a.Length() < 2 || !a[1]->IsBoolean()) return ThrowType(iso, "tapOpen: persist must be a boolean");
   bool persist = a[1]->IsTrue();
   int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return Throw(iso, errno, "open(/dev/net/tun)", "open");
+  if (fd < 0) return ThrowErrno(iso, errno, "open(/dev/net/tun)", "open");
   struct ifreq ifr;
   InitIfr(&ifr, name);
   ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE;
   if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
     int e = errno;
     close(fd);
-    return Throw(iso, e, "ioctl(TUNSETIFF, " + name + ", IFF_TAP|IFF_NO_PI|IFF_MULTI_QUEUE)", "ioctl");
+    return ThrowErrno(iso, e, "ioctl(TUNSETIFF, " + name + ", IFF_TAP|IFF_NO_PI|IFF_MULTI_QUEUE)", "ioctl");
   }
   if (persist && ioctl(fd, TUNSETPERSIST, 1) < 0) {
     int e = errno;
     close(fd);
-    return Throw(iso, e, "ioctl(TUNSETPERSIST, " + name + ")", "ioctl");
+    return ThrowErrno(iso, e, "ioctl(TUNSETPERSIST, " + name + ")", "ioctl");
   }
   char got[IFNAMSIZ + 1];
   memcpy(got, ifr.ifr_name, IFNAMSIZ);
   got[IFNAMSIZ] = 0;
   v8::Local<v8::Array> out = v8::Array::New(iso, 2);
   out->Set(ctx, 0, Integer::New(iso, fd)).Check();
-  out->Set(ctx, 1, S(iso, got)).Check();
+  out->Set(ctx, 1, Str(iso, got)).Check();
   a.GetReturnValue().Set(out);
 }
 
@@ -152,14 +99,14 @@ void TapSetPersist(const FunctionCallbackInfo<Value>& a) {
   uint64_t fd, on;
   if (!ArgU(a, 0, "tapSetPersist", 2147483647.0, &fd) || !ArgU(a, 1, "tapSetPersist", 1, &on)) return;
   if (ioctl(static_cast<int>(fd), TUNSETPERSIST, static_cast<unsigned long>(on)) < 0)
-    Throw(a.GetIsolate(), errno, "ioctl(TUNSETPERSIST)", "ioctl");
+    ThrowErrno(a.GetIsolate(), errno, "ioctl(TUNSETPERSIST)", "ioctl");
 }
 
 // tapClose(fd)
 void TapClose(const FunctionCallbackInfo<Value>& a) {
   uint64_t fd;
   if (!ArgU(a, 0, "tapClose", 2147483647.0, &fd)) return;
-  if (close(static_cast<int>(fd)) != 0) Throw(a.GetIsolate(), errno, "close(" + std::to_string(fd) + ")", "close");
+  if (close(static_cast<int>(fd)) != 0) ThrowErrno(a.GetIsolate(), errno, "close(" + std::to_string(fd) + ")", "close");
 }
 
 // tapReadBurst(fd, sab, memOff, frameSize, maxFrames, lensOff) -> frames read (>= 0) or -errno.
@@ -200,7 +147,7 @@ void TapWriteBurst(const FunctionCallbackInfo<Value>& a) {
   base += boff;
   uint64_t size = a[1].As<v8::SharedArrayBuffer>()->ByteLength() - boff;
   if (list > size || size - list < 8) {
-    a.GetIsolate()->ThrowException(Exception::RangeError(S(a.GetIsolate(), std::string(fn) + ": list is outside the buffer")));
+    a.GetIsolate()->ThrowException(Exception::RangeError(Str(a.GetIsolate(), std::string(fn) + ": list is outside the buffer")));
     return;
   }
   struct iovec iov[kMaxSegs];

@@ -8,6 +8,8 @@
 #include <node.h>
 #include <v8.h>
 
+#include "common.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -52,33 +54,8 @@ constexpr double kMaxSafe = 9007199254740991.0;
 // sched_setaffinity masks are sized from the largest id; cap it so a typo cannot allocate gigabytes.
 constexpr double kMaxCpu = 65535.0;
 
-const char* ErrnoName(int err) {
-  switch (err) {
-#define E(x) case x: return #x;
-    E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(ENOEXEC) E(EBADF)
-    E(ECHILD) E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY) E(EEXIST) E(EXDEV)
-    E(ENODEV) E(ENOTDIR) E(EISDIR) E(EINVAL) E(ENFILE) E(EMFILE) E(ETXTBSY) E(EFBIG)
-    E(ENOSPC) E(ESPIPE) E(EROFS) E(EMLINK) E(EPIPE) E(ERANGE) E(EDEADLK) E(ENAMETOOLONG)
-    E(ENOLCK) E(ENOSYS) E(EOVERFLOW) E(EOPNOTSUPP) E(ETIMEDOUT) E(ENOTRECOVERABLE)
-#undef E
-    default: return "EUNKNOWN";
-  }
-}
 
-Local<String> Str(Isolate* iso, const std::string& s) {
-  return String::NewFromUtf8(iso, s.c_str()).ToLocalChecked();
-}
 
-// Throws Error("<call>: <strerror>") with code/errno/syscall like Node's own fs errors
-// (errno positive, matching TsdpdkError).
-void ThrowErrno(Isolate* iso, int err, const std::string& call, const char* syscall_name) {
-  Local<Context> ctx = iso->GetCurrentContext();
-  Local<Object> e = Exception::Error(Str(iso, call + ": " + strerror(err))).As<Object>();
-  e->Set(ctx, Str(iso, "code"), Str(iso, ErrnoName(err))).Check();
-  e->Set(ctx, Str(iso, "errno"), Integer::New(iso, err)).Check();
-  e->Set(ctx, Str(iso, "syscall"), Str(iso, syscall_name)).Check();
-  iso->ThrowException(e);
-}
 
 // Argument errors that are not errno failures but must still carry a code.
 void ThrowCoded(Isolate* iso, const std::string& msg, const char* code) {
@@ -88,13 +65,7 @@ void ThrowCoded(Isolate* iso, const std::string& msg, const char* code) {
   iso->ThrowException(e);
 }
 
-void ThrowType(Isolate* iso, const std::string& msg) {
-  iso->ThrowException(Exception::TypeError(Str(iso, msg)));
-}
 
-void ThrowRange(Isolate* iso, const std::string& msg) {
-  iso->ThrowException(Exception::RangeError(Str(iso, msg)));
-}
 
 std::string Hex(uint64_t v) {
   char buf[32];
