@@ -197,3 +197,17 @@ test('ports from rings (rte_eth_from_rings) and hot-plug attach/detach', () => {
   vdevRemove('net_ring1');
   assert.throws(() => ethdev.getPortByName('net_ring1'), (e: eal.TsdpdkError) => e.code === 'ENODEV');
 });
+
+test('a reused port slot starts clean (no stale stats or capture flags)', () => {
+  const p = vdevCreate('net_ring7');
+  const w = eal.sharedWindow();
+  const base = ethdev.portDataOf(p).base;
+  w.u32[(base + 7296) >>> 2] = 0xdead; // a capture flag word (pdump area of the slot)
+  w.f64[(base + ethdev.PORT_FIELD.STATS) >>> 3] = 99;
+  vdevRemove('net_ring7');
+  const q = vdevCreate('net_ring8');
+  assert.equal(q, p, 'same slot reused');
+  assert.equal(w.u32[(base + 7296) >>> 2], 0);
+  assert.equal(w.f64[(base + ethdev.PORT_FIELD.STATS) >>> 3], 0);
+  vdevRemove('net_ring8');
+});

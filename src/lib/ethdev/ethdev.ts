@@ -11,8 +11,9 @@ import {
 import type { DevInfo, EthDevOps, RxQueue, TxQueue, VdevDriver, XstatEntry } from './driver.js';
 import {
   lockEthdev, nextOwnerId, P, PortData, QC_MEMPOOL, QC_NB_DESC, QC_SOCKET, QC_STATE, S_IERRORS, S_IMISSED, S_OERRORS,
-  S_RX_NOMBUF, S_RXQ, S_TXQ, unlockEthdev,
+  S_RX_NOMBUF, S_RXQ, S_TXQ, SLOT, unlockEthdev,
 } from './port_data.js';
+import { pdumpRx, pdumpTx } from '../pdump/pdump.js';
 
 export interface EthConf {
   rxmode?: { mqMode?: number; mtu?: number; offloads?: bigint };
@@ -143,8 +144,7 @@ export function allocatePort(drv: VdevDriver, devName: string, args: string): nu
     }
     if (port < 0) fail('ENOSPC', `no free port for ${devName}: RTE_MAX_ETHPORTS is ${RTE_MAX_ETHPORTS}`);
     const d = new PortData(port);
-    w.u8.fill(0, d.base, d.base + P.STATS);
-    d.clearStats();
+    w.u8.fill(0, d.base, d.base + SLOT); // whole slot: stats, capture flags and all
     d.setStr(P.NAME, RTE_ETH_NAME_MAX_LEN, devName);
     d.setStr(P.DRIVER, 32, drv.name);
     d.setStr(P.DEVARGS, 512, args.slice(0, 511));
@@ -415,6 +415,7 @@ export function rxBurst(port: number, queue: number, mbufs: Uint32Array, n: numb
     if ((q = rxQueueSlow(port, queue)) === null) return 0;
   }
   let nb = q.rxBurst(mbufs, n);
+  if (nb > 0) pdumpRx(port, queue, mbufs, nb);
   const cbs = rxCbs[i];
   if (cbs !== null && cbs !== undefined) {
     for (let k = 0; k < cbs.length; k++) nb = cbs[k]!.fn(port, queue, mbufs, nb, n, cbs[k]!.param);
@@ -433,6 +434,7 @@ export function txBurst(port: number, queue: number, mbufs: Uint32Array, n: numb
   if (cbs !== null && cbs !== undefined) {
     for (let k = 0; k < cbs.length; k++) n = cbs[k]!.fn(port, queue, mbufs, n, cbs[k]!.param);
   }
+  if (n > 0) pdumpTx(port, queue, mbufs, n);
   return q.txBurst(mbufs, n);
 }
 

@@ -1,0 +1,6 @@
+// Public face of the packet capture framework (rte_pdump.h).
+export {
+  pdumpEnable, pdumpDisable, pdumpStats, pdumpRx, pdumpTx, type PdumpStats, PDUMP_MEMZONE, PDUMP_SLOT_FLAGS,
+  RTE_PDUMP_FLAG_RX, RTE_PDUMP_FLAG_TX, RTE_PDUMP_FLAG_RXTX, RTE_PDUMP_ALL_QUEUES, PDUMP_PRIV_SIZE, PRIV_TS_SEC,
+  PRIV_TS_NSEC, PRIV_ORIG_LEN, PRIV_QUEUE, PRIV_DIR,
+} from './pdump.js';

@@ -1,0 +1,288 @@
+// rte_pdump over shared memory. A capture tool (a secondary) writes a descriptor per (port, queue,
+// direction); rxBurst/txBurst of every lcore and process check one word of the port's shared slot and,
+// when it is set, copy the burst into the tool's mempool and enqueue the copies on its ring.
+//
+// Layout:
+// - port slot (ethdev memzone) bytes 7296..7807: u32 flag words, Rx queues 0..63 then Tx queues 0..63;
+//   0 = off, else the window offset of the queue's descriptor.
+// - memzone "tsdpdk_pdump": 64-byte header (lock), then a 64-byte descriptor per
+//   (port, direction, queue): ring offset, mempool offset, snaplen, generation, owner pid, busy word,
+//   then f64 counters accepted, nombuf, ringfull (written by the queue's lcore only).
+// Capture copies carry a 16-byte private area: ts seconds u32, ts nanoseconds u32, original length u32,
+// queue u16, direction u16 (1 Rx, 2 Tx; pcapng's epb_flags values). The mbuf port is the captured port.
+
+import { fail } from '../eal/errors.js';
+import * as eal from '../eal/index.js';
+import { MAX_QUEUES_PER_PORT, RTE_MAX_ETHPORTS } from '../ethdev/constants.js';
+import { slotOf } from '../ethdev/port_data.js';
+import { M_PKT_LEN, M_PORT, MBUF_SIZE } from '../mbuf/mbuf_layout.js';
+import { copy, freeBulk, pktmbufPrivSize } from '../mbuf/pktmbuf.js';
+import { mbufBind } from '../mbuf/mbuf_views.js';
+import { mempoolFromOffset, type Mempool } from '../mempool/index.js';
+import { Ring } from '../ring/index.js';
+
+export const PDUMP_MEMZONE = 'tsdpdk_pdump';
+/** Byte offset of the flag words in a port slot (after the stats block, which ends at 7200). */
+export const PDUMP_SLOT_FLAGS = 7296;
+export const RTE_PDUMP_FLAG_RX = 1;
+export const RTE_PDUMP_FLAG_TX = 2;
+export const RTE_PDUMP_FLAG_RXTX = 3;
+export const RTE_PDUMP_ALL_QUEUES = 0xffff;
+/** Bytes the capture mempool's mbufs need in their private area. */
+export const PDUMP_PRIV_SIZE = 16;
+export const PRIV_TS_SEC = 0;
+export const PRIV_TS_NSEC = 4;
+export const PRIV_ORIG_LEN = 8;
+export const PRIV_QUEUE = 12;
+export const PRIV_DIR = 14;
+
+const HDR = 64;
+const ENTRY = 64;
+const E_RING = 0;
+const E_MP = 4;
+const E_SNAPLEN = 8;
+const E_GEN = 12;
+const E_OWNER = 16;
+const E_BUSY = 20;
+const E_ACCEPTED = 32; // f64
+const E_NOMBUF = 40; // f64
+const E_RINGFULL = 48; // f64
+const ZONE_SIZE = HDR + RTE_MAX_ETHPORTS * 2 * MAX_QUEUES_PER_PORT * ENTRY;
+const CHUNK = 256;
+
+export interface PdumpStats {
+  accepted: number;
+  nombuf: number;
+  ringfull: number;
+}
+
+// ---- per-thread state of the burst hooks ----
+let PW: eal.SharedWindow | null = null;
+let U32 = null as unknown as Uint32Array;
+let U16 = null as unknown as Uint16Array;
+let F64 = null as unknown as Float64Array;
+let scratch = null as unknown as Uint32Array;
+/** u32 index of each queue's flag word + 1 (0 = not computed yet); Rx then Tx. */
+const flagIdx = new Int32Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2);
+const cGen = new Int32Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(-1);
+const cRing: (Ring | null)[] = new Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(null);
+const cPool: (Mempool | null)[] = new Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(null);
+
+function bind(w: eal.SharedWindow): void {
+  PW = w;
+  U32 = w.u32;
+  U16 = w.u16;
+  F64 = w.f64;
+  scratch = eal.burstArray(CHUNK);
+  flagIdx.fill(0);
+  cGen.fill(-1);
+  cRing.fill(null);
+  cPool.fill(null);
+}
+
+function flagIndexSlow(port: number, queue: number, k: number, dir: number): number {
+  if (port < 0 || port >= RTE_MAX_ETHPORTS || queue < 0 || queue >= MAX_QUEUES_PER_PORT) return 0;
+  const fi = ((slotOf(port) + PDUMP_SLOT_FLAGS + dir * 4 * MAX_QUEUES_PER_PORT + queue * 4) >>> 2) + 1;
+  flagIdx[k] = fi;
+  return fi;
+}
+
+/** Rx hook (ethdev.rxBurst): captures mbufs[0..nb) when the queue's capture is on. */
+export function pdumpRx(port: number, queue: number, mbufs: Uint32Array, nb: number): void {
+  const w = eal.sharedWindow();
+  if (w !== PW) bind(w);
+  const k = port * MAX_QUEUES_PER_PORT + queue;
+  let fi = flagIdx[k]!;
+  if (fi === 0 && (fi = flagIndexSlow(port, queue, k, 0)) === 0) return;
+  const e = U32[fi - 1]!;
+  if (e !== 0) capture(port, queue, k, e, 1, mbufs, nb);
+}
+
+/** Tx hook (ethdev.txBurst, before the PMD): captures mbufs[0..n) when the queue's capture is on. */
+export function pdumpTx(port: number, queue: number, mbufs: Uint32Array, n: number): void {
+  const w = eal.sharedWindow();
+  if (w !== PW) bind(w);
+  const k = RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT + port * MAX_QUEUES_PER_PORT + queue;
+  let fi = flagIdx[k]!;
+  if (fi === 0 && (fi = flagIndexSlow(port, queue, k, 1)) === 0) return;
+  const e = U32[fi - 1]!;
+  if (e !== 0) capture(port, queue, k, e, 2, mbufs, n);
+}
+
+function capture(port: number, queue: number, k: number, e: number, dir: number, mbufs: Uint32Array, nb: number): void {
+  const ei = e >>> 2;
+  Atomics.store(U32, ei + (E_BUSY >>> 2), 1);
+  try {
+    // Re-check after announcing use: a disabler clears the flag, then waits for busy == 0.
+    const fi = flagIdx[k]! - 1;
+    if (Atomics.load(U32, fi) !== e) return;
+    const gen = U32[ei + (E_GEN >>> 2)]! | 0;
+    let ring = cRing[k]!;
+    let mp = cPool[k]!;
+    if (cGen[k] !== gen || ring === null || mp === null) {
+      eal.memzoneLookup(PDUMP_MEMZONE); // maps memory another process added
+      ring = Ring.attach(U32[ei + (E_RING >>> 2)]!);
+      mp = mempoolFromOffset(U32[ei + (E_MP >>> 2)]!);
+      cRing[k] = ring;
+      cPool[k] = mp;
+      cGen[k] = gen;
+      mbufBind(PW!);
+    }
+    const snaplen = U32[ei + (E_SNAPLEN >>> 2)]!;
+    const t = performance.timeOrigin + performance.now();
+    const sec = Math.floor(t / 1000);
+    const nsec = Math.floor((t - sec * 1000) * 1e6);
+    const fs = (e + E_ACCEPTED) >>> 3;
+    const out = scratch;
+    let i = 0;
+    while (i < nb) {
+      let c = 0;
+      const end = nb - i > CHUNK ? i + CHUNK : nb;
+      for (; i < end; i++) {
+        const m = mbufs[i]!;
+        const mc = copy(m, mp, 0, snaplen);
+        if (mc === 0) {
+          F64[fs + 1]! += 1; // nombuf
+          continue;
+        }
+        U16[(mc + M_PORT) >>> 1] = port;
+        const p = mc + MBUF_SIZE;
+        U32[(p + PRIV_TS_SEC) >>> 2] = sec;
+        U32[(p + PRIV_TS_NSEC) >>> 2] = nsec;
+        U32[(p + PRIV_ORIG_LEN) >>> 2] = U32[(m + M_PKT_LEN) >>> 2]!;
+        U16[(p + PRIV_QUEUE) >>> 1] = queue;
+        U16[(p + PRIV_DIR) >>> 1] = dir;
+        out[c++] = mc;
+      }
+      if (c === 0) continue;
+      const q = ring.enqueueBurst(out, c);
+      F64[fs]! += q; // accepted
+      if (q < c) {
+        F64[fs + 2]! += c - q; // ringfull
+        out.copyWithin(0, q, c);
+        freeBulk(out, c - q);
+      }
+    }
+  } finally {
+    Atomics.store(U32, ei + (E_BUSY >>> 2), 0);
+  }
+}
+
+// ---- control path (the capture tool) ----
+
+function zone(): number {
+  let z = eal.memzoneLookup(PDUMP_MEMZONE);
+  if (z === null) {
+    try {
+      z = eal.memzoneReserve(PDUMP_MEMZONE, ZONE_SIZE, eal.SOCKET_ID_ANY, 0, 64);
+      eal.sharedWindow().u8.fill(0, z.offset, z.offset + z.length);
+    } catch (err) {
+      if ((err as eal.TsdpdkError).code !== 'EEXIST') throw err;
+      z = eal.memzoneLookup(PDUMP_MEMZONE)!;
+    }
+  }
+  return z.offset;
+}
+
+function entryOf(z: number, port: number, dir: number, queue: number): number {
+  return z + HDR + ((port * 2 + dir) * MAX_QUEUES_PER_PORT + queue) * ENTRY;
+}
+
+function flagWord(port: number, dir: number, queue: number): number {
+  return (slotOf(port) + PDUMP_SLOT_FLAGS + dir * 4 * MAX_QUEUES_PER_PORT + queue * 4) >>> 2;
+}
+
+interface Target { port: number; queues: number[]; dirs: number[] }
+
+function targets(port: number, queue: number, flags: number, nbRxq: number, nbTxq: number): Target {
+  if (!Number.isInteger(port) || port < 0 || port >= RTE_MAX_ETHPORTS) fail('EINVAL', `pdump: invalid port ${port}`);
+  if ((flags & RTE_PDUMP_FLAG_RXTX) === 0 || (flags & ~RTE_PDUMP_FLAG_RXTX) !== 0) fail('EINVAL', `pdump: invalid flags ${flags} (RX=1, TX=2, both=3)`);
+  const all = queue === RTE_PDUMP_ALL_QUEUES;
+  const maxQ = Math.max(flags & 1 ? nbRxq : 0, flags & 2 ? nbTxq : 0);
+  if (!all && (!Number.isInteger(queue) || queue < 0 || queue >= maxQ)) fail('EINVAL', `pdump: invalid queue ${queue} for port ${port}`);
+  const dirs = [0, 1].filter((d) => (flags & (1 << d)) !== 0);
+  const queues = all ? [...Array(MAX_QUEUES_PER_PORT).keys()] : [queue];
+  return { port, queues, dirs };
+}
+
+/**
+ * rte_pdump_enable: copies of the packets of (port, queue or RTE_PDUMP_ALL_QUEUES, RX/TX flags), cut to
+ * snaplen (0 = whole), go to `ring` as mbufs of `mp` (private area >= PDUMP_PRIV_SIZE, cache 0 advised
+ * since lcore ids collide across processes). Callable from any process; EEXIST if already captured.
+ */
+export function pdumpEnable(port: number, queue: number, flags: number, ring: Ring, mp: Mempool, snaplen = 0): void {
+  const w = eal.sharedWindow();
+  const nbRxq = portQueues(port, 0);
+  const nbTxq = portQueues(port, 1);
+  const t = targets(port, queue, flags, nbRxq, nbTxq);
+  if (pktmbufPrivSize(mp) < PDUMP_PRIV_SIZE) fail('EINVAL', `pdump: mempool '${mp.name}' needs a private area of ${PDUMP_PRIV_SIZE} bytes`);
+  if (!Number.isInteger(snaplen) || snaplen < 0) fail('EINVAL', `pdump: invalid snaplen ${snaplen}`);
+  const z = zone();
+  for (const dir of t.dirs) for (const q of t.queues) {
+    const cur = w.u32[flagWord(port, dir, q)]!;
+    const owner = cur === 0 ? 0 : w.u32[(cur + E_OWNER) >>> 2]!;
+    if (cur !== 0 && owner !== process.pid && alive(owner)) {
+      fail('EEXIST', `pdump: port ${port} ${dir ? 'tx' : 'rx'} queue ${q} is already being captured by process ${owner}`);
+    }
+  }
+  for (const dir of t.dirs) for (const q of t.queues) {
+    const e = entryOf(z, port, dir, q);
+    const ei = e >>> 2;
+    w.u32[ei + (E_RING >>> 2)] = ring.offset;
+    w.u32[ei + (E_MP >>> 2)] = mp.offset;
+    w.u32[ei + (E_SNAPLEN >>> 2)] = snaplen === 0 ? 0xffffffff : snaplen;
+    w.u32[ei + (E_GEN >>> 2)] = (w.u32[ei + (E_GEN >>> 2)]! + 1) >>> 0;
+    w.u32[ei + (E_OWNER >>> 2)] = process.pid;
+    w.f64.fill(0, (e + E_ACCEPTED) >>> 3, ((e + E_RINGFULL) >>> 3) + 1);
+    Atomics.store(w.u32, flagWord(port, dir, q), e);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function portQueues(port: number, dir: number): number {
+  if (!Number.isInteger(port) || port < 0 || port >= RTE_MAX_ETHPORTS) fail('EINVAL', `pdump: invalid port ${port}`);
+  const w = eal.sharedWindow();
+  const s = slotOf(port);
+  if (w.u32[s >>> 2] !== 1) fail('ENODEV', `pdump: no port ${port}`);
+  return w.u32[(s + (dir === 0 ? 4 : 8)) >>> 2]!; // nb_rx_queues / nb_tx_queues
+}
+
+/**
+ * rte_pdump_disable: stops the capture and waits (bounded) until no lcore is still copying into the
+ * ring, so the caller may then free its ring and mempool.
+ */
+export function pdumpDisable(port: number, queue: number, flags: number): void {
+  const w = eal.sharedWindow();
+  const t = targets(port, queue, flags, MAX_QUEUES_PER_PORT, MAX_QUEUES_PER_PORT);
+  const busy: number[] = [];
+  for (const dir of t.dirs) for (const q of t.queues) {
+    const e = Atomics.exchange(w.u32, flagWord(port, dir, q), 0);
+    if (e !== 0) busy.push((e + E_BUSY) >>> 2);
+  }
+  const until = Date.now() + 1000;
+  for (const bi of busy) while (Atomics.load(w.u32, bi) !== 0 && Date.now() < until) { /* an lcore is mid-burst */ }
+}
+
+/** Counters of one captured queue and direction (RTE_PDUMP_FLAG_RX or _TX), summed when queue is ALL. */
+export function pdumpStats(port: number, queue: number, flags: number): PdumpStats {
+  const w = eal.sharedWindow();
+  const z = eal.memzoneLookup(PDUMP_MEMZONE);
+  const s: PdumpStats = { accepted: 0, nombuf: 0, ringfull: 0 };
+  if (z === null) return s;
+  const t = targets(port, queue, flags, MAX_QUEUES_PER_PORT, MAX_QUEUES_PER_PORT);
+  for (const dir of t.dirs) for (const q of t.queues) {
+    const fi = (entryOf(z.offset, port, dir, q) + E_ACCEPTED) >>> 3;
+    s.accepted += w.f64[fi]!;
+    s.nombuf += w.f64[fi + 1]!;
+    s.ringfull += w.f64[fi + 2]!;
+  }
+  return s;
+}
