@@ -194,8 +194,10 @@ test('ports from rings (rte_eth_from_rings) and hot-plug attach/detach', () => {
   assert.throws(() => vdevCreate('net_ring3,colour=red'), (e: eal.TsdpdkError) => e.code === 'EINVAL' && /colour/.test(e.message));
   assert.throws(() => vdevCreate('net_nosuch0'), (e: eal.TsdpdkError) => e.code === 'EINVAL' && /net_nosuch0/.test(e.message));
   vdevRemove('net_ring2');
+  assert.ok(Ring.lookup('ETH_RXTX0_shr'), 'an ATTACH port leaves the rings');
   vdevRemove('net_ring1');
   assert.throws(() => ethdev.getPortByName('net_ring1'), (e: eal.TsdpdkError) => e.code === 'ENODEV');
+  assert.throws(() => Ring.lookup('ETH_RXTX0_shr'), (e: eal.TsdpdkError) => e.code === 'ENOENT', 'the CREATE port frees its rings');
 });
 
 test('a reused port slot starts clean (no stale stats or capture flags)', () => {

@@ -20,7 +20,8 @@ const V_NB_RX = 0;
 const V_NB_TX = 4;
 const V_RX = 8;
 const V_TX = 8 + 4 * RTE_PMD_RING_MAX_RX_RINGS;
-const V_SIZE = V_TX + 4 * RTE_PMD_RING_MAX_TX_RINGS;
+const V_CREATED = V_TX + 4 * RTE_PMD_RING_MAX_TX_RINGS; // 1: this port created its rings (freed on remove)
+const V_SIZE = V_CREATED + 4;
 
 class RingRxQueue implements RxQueue {
   private readonly f64: Float64Array;
@@ -97,9 +98,10 @@ const ops: EthDevOps = {
   allmulticastDisable() {},
 };
 
-function initPort(d: PortData, rx: Ring[], tx: Ring[]): void {
+function initPort(d: PortData, rx: Ring[], tx: Ring[], created: boolean): void {
   const w = eal.sharedWindow();
   const v = eal.zmalloc('eth_ring', V_SIZE);
+  w.u32[(v + V_CREATED) >>> 2] = created ? 1 : 0;
   w.u32[(v + V_NB_RX) >>> 2] = rx.length;
   w.u32[(v + V_NB_TX) >>> 2] = tx.length;
   rx.forEach((r, i) => (w.u32[(v + V_RX + 4 * i) >>> 2] = r.offset));
@@ -135,6 +137,7 @@ const driver: VdevDriver = {
   probe(d, devName, args) {
     let rx: Ring[];
     let tx: Ring[];
+    let created = false;
     if (pendingRings !== null) {
       ({ rx, tx } = pendingRings);
     } else {
@@ -142,22 +145,34 @@ const driver: VdevDriver = {
       const na = kv.getAll('nodeaction');
       if (na.length === 0) {
         rx = tx = createOrAttachRings(devName, eal.socketId(), 'CREATE');
+        created = true;
       } else {
         // nodeaction=<name>:<node>:<CREATE|ATTACH>; the rings are named after <name>.
         const m = /^([^:]+):(\d+):(CREATE|ATTACH)$/i.exec(na[0]!);
         if (!m) fail('EINVAL', `net_ring: invalid nodeaction '${na[0]}' (want name:node:CREATE|ATTACH)`);
-        rx = tx = createOrAttachRings(m[1]!, Number(m[2]), m[3]!.toUpperCase() as 'CREATE' | 'ATTACH');
+        const action = m[3]!.toUpperCase() as 'CREATE' | 'ATTACH';
+        rx = tx = createOrAttachRings(m[1]!, Number(m[2]), action);
+        created = action === 'CREATE';
       }
     }
-    initPort(d, rx, tx);
+    initPort(d, rx, tx, created);
     return ops;
   },
   attachSecondary() {
     return ops;
   },
+  // Like DPDK's DEV_CREATE ports, a port that created its rings frees them (rx and tx are the same rings).
   remove(d) {
     const v = priv(d);
-    if (v !== 0) eal.free(v);
+    if (v === 0) return;
+    const w = eal.sharedWindow();
+    if (w.u32[(v + V_CREATED) >>> 2] === 1) {
+      for (let i = 0; i < w.u32[(v + V_NB_RX) >>> 2]!; i++) {
+        const off = w.u32[(v + V_RX + 4 * i) >>> 2]!;
+        if (off !== 0) Ring.attach(off).free();
+      }
+    }
+    eal.free(v);
     d.setU32(P.PRIV, 0);
   },
 };
