@@ -14,6 +14,7 @@ import {
   PCAP_VERSION_MAJOR, PCAP_VERSION_MINOR,
 } from './constants.js';
 import { FileOutput, type OutputOptions } from './file_io.js';
+import { GatherRecord } from './gather_record.js';
 
 export interface PcapWriterOptions extends OutputOptions {
   /** Nanosecond timestamps (magic 0xA1B23C4D); default true like net_pcap. False writes µs. */
@@ -38,10 +39,8 @@ export class PcapWriter {
   packets = 0;
 
   private readonly out: FileOutput;
-  /** Gather state: captured bytes still to take, and bytes promised but not yet appended. */
-  private gTake = 0;
-  private gMissing = 0;
-  private inPacket = false;
+  /** The record being assembled by beginPacket/appendData/endPacket. */
+  private readonly gather: GatherRecord;
 
   /** Creates (truncates) `path` and writes the file header. */
   static open(path: string, opts: PcapWriterOptions = {}): PcapWriter {
@@ -63,6 +62,7 @@ export class PcapWriter {
       throw new TsdpdkError('EINVAL', `${path}: invalid snaplen ${this.snaplen}`);
     }
     this.out = new FileOutput(path, fd, opts);
+    this.gather = new GatherRecord(this.out, path);
     if (opts.noHeader) return;
     const o = this.out;
     const p = o.reserve(PCAP_FILE_HEADER_LEN);
@@ -84,7 +84,7 @@ export class PcapWriter {
   }
 
   private header(tsSec: number, tsNsec: number, capLen: number, origLen: number): void {
-    if (this.inPacket) throw new TsdpdkError('EBUSY', `${this.path}: endPacket() missing before the next packet`);
+    if (this.gather.active) throw new TsdpdkError('EBUSY', `${this.path}: endPacket() missing before the next packet`);
     if (this.out.closed) throw new TsdpdkError('EBADF', `${this.path}: capture file is closed`);
     const o = this.out;
     const p = o.reserve(PCAP_RECORD_HEADER_LEN);
@@ -115,33 +115,19 @@ export class PcapWriter {
   beginPacket(tsSec: number, tsNsec: number, totalLen: number, origLen: number = totalLen): void {
     const cap = totalLen > this.snaplen ? this.snaplen : totalLen;
     this.header(tsSec, tsNsec, cap, origLen);
-    this.gTake = cap;
-    this.gMissing = totalLen;
-    this.inPacket = true;
+    this.gather.begin(cap, totalLen);
   }
 
   /** Appends one piece of the current record. */
   appendData(src: Uint8Array, off: number, len: number): void {
-    if (!this.inPacket) throw new TsdpdkError('EINVAL', `${this.path}: appendData() without beginPacket()`);
-    if (len > this.gMissing) throw new TsdpdkError('EINVAL', `${this.path}: appendData() of ${len} bytes exceeds the ${this.gMissing} announced`);
-    this.gMissing -= len;
-    const n = len < this.gTake ? len : this.gTake;
-    if (n > 0) {
-      this.out.copyIn(src, off, n);
-      this.gTake -= n;
-    }
+    this.gather.append(src, off, len);
   }
 
   /** Ends the current record. Fewer bytes than announced: zero-filled (the file stays valid), then EINVAL. */
   endPacket(): void {
-    if (!this.inPacket) throw new TsdpdkError('EINVAL', `${this.path}: endPacket() without beginPacket()`);
-    this.inPacket = false;
+    const short = this.gather.end();
     this.packets++;
-    const short = this.gMissing;
-    if (this.gTake > 0) this.out.zero(this.gTake);
-    this.gTake = 0;
-    this.gMissing = 0;
-    if (short > 0) throw new TsdpdkError('EINVAL', `${this.path}: packet ended ${short} bytes short of its announced length (zero-filled)`);
+    this.gather.checkShort(short);
   }
 
   /** Hands buffered records to the kernel (net_pcap flushes after every tx burst). */

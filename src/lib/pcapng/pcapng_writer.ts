@@ -25,6 +25,7 @@ import {
   SHB_HARDWARE, SHB_OS, SHB_USERAPPL,
 } from './constants.js';
 import { FileOutput, type OutputOptions } from './file_io.js';
+import { GatherRecord } from './gather_record.js';
 import { toUnits64, tsScratch } from './timestamp.js';
 
 export interface PcapngWriterOptions extends OutputOptions {
@@ -113,14 +114,12 @@ export class PcapngWriter {
   private readonly out: FileOutput;
   private readonly ifSnaplen: number[] = [];
   private readonly ifNames: string[] = [];
-  // Gather state (see PcapWriter).
-  private gTake = 0;
-  private gMissing = 0;
+  // EPB fields of the packet being gathered (written by its trailer).
   private gPad = 0;
   private gFlags = 0;
   private gQueue = -1;
   private gHash = -1;
-  private inPacket = false;
+  private readonly gather: GatherRecord;
   /** Total length of the EPB being written (repeated in its trailer). */
   private blockLen = 0;
 
@@ -144,6 +143,7 @@ export class PcapngWriter {
     if (os !== null) options.push(strOpt(SHB_OS, os, 'shb_os'));
     if (opts.userAppl !== undefined) options.push(strOpt(SHB_USERAPPL, opts.userAppl, 'shb_userappl'));
     this.out = new FileOutput(path, fd, opts);
+    this.gather = new GatherRecord(this.out, path);
     this.controlBlock(PCAPNG_BLOCK_SHB, 16, options, (v, p, le) => {
       v.setUint32(p, PCAPNG_BYTE_ORDER_MAGIC, le);
       v.setUint16(p + 4, PCAPNG_MAJOR_VERSION, le);
@@ -170,7 +170,7 @@ export class PcapngWriter {
 
   /** Writes a block with a fixed part of `fixedLen` bytes filled by `fill`, then options + end marker. */
   private controlBlock(type: number, fixedLen: number, options: Opt[], fill: (v: DataView, p: number, le: boolean) => void): void {
-    if (this.inPacket) throw new TsdpdkError('EBUSY', `${this.path}: endPacket() missing before the next block`);
+    if (this.gather.active) throw new TsdpdkError('EBUSY', `${this.path}: endPacket() missing before the next block`);
     if (this.out.closed) throw new TsdpdkError('EBADF', `${this.path}: capture file is closed`);
     let optLen = 0;
     for (const o of options) optLen += 4 + pad4(o.data.length);
@@ -232,7 +232,7 @@ export class PcapngWriter {
 
   private epbHeader(ifIndex: number, tsSec: number, tsNsec: number, cap: number, origLen: number,
     direction: number, queue: number, rssHash: number): void {
-    if (this.inPacket) throw new TsdpdkError('EBUSY', `${this.path}: endPacket() missing before the next packet`);
+    if (this.gather.active) throw new TsdpdkError('EBUSY', `${this.path}: endPacket() missing before the next packet`);
     if (ifIndex >= this.ifSnaplen.length || ifIndex < 0) throw new TsdpdkError('EINVAL', `${this.path}: interface ${ifIndex} was not added`);
     if (this.out.closed) throw new TsdpdkError('EBADF', `${this.path}: capture file is closed`);
     const len = 28 + pad4(cap) + 8 + (queue >= 0 ? 8 : 0) + (rssHash >= 0 ? 12 : 0) + 4;
@@ -309,34 +309,20 @@ export class PcapngWriter {
     const snap = this.ifSnaplen[ifIndex] ?? 0;
     const cap = snap !== 0 && totalLen > snap ? snap : totalLen;
     this.epbHeader(ifIndex, tsSec, tsNsec, cap, origLen, direction, queue, rssHash);
-    this.gTake = cap;
-    this.gMissing = totalLen;
-    this.inPacket = true;
+    this.gather.begin(cap, totalLen);
   }
 
   /** Appends one piece of the current packet; bytes beyond the interface snaplen are dropped. */
   appendData(src: Uint8Array, off: number, len: number): void {
-    if (!this.inPacket) throw new TsdpdkError('EINVAL', `${this.path}: appendData() without beginPacket()`);
-    if (len > this.gMissing) throw new TsdpdkError('EINVAL', `${this.path}: appendData() of ${len} bytes exceeds the ${this.gMissing} announced`);
-    this.gMissing -= len;
-    const n = len < this.gTake ? len : this.gTake;
-    if (n > 0) {
-      this.out.copyIn(src, off, n);
-      this.gTake -= n;
-    }
+    this.gather.append(src, off, len);
   }
 
   /** Ends the current packet. Fewer bytes than announced: zero-filled (the file stays valid), then EINVAL. */
   endPacket(): void {
-    if (!this.inPacket) throw new TsdpdkError('EINVAL', `${this.path}: endPacket() without beginPacket()`);
-    this.inPacket = false;
-    const short = this.gMissing;
-    if (this.gTake > 0) this.out.zero(this.gTake);
-    this.gTake = 0;
-    this.gMissing = 0;
+    const short = this.gather.end();
     this.epbTrailer();
     this.packets++;
-    if (short > 0) throw new TsdpdkError('EINVAL', `${this.path}: packet ended ${short} bytes short of its announced length (zero-filled)`);
+    this.gather.checkShort(short);
   }
 
   /** rte_pcapng_write_stats: one ISB for `ifIndex` (dumpcap writes one per interface at exit). */
