@@ -3,74 +3,22 @@
 // the primary forwarding without leaking its mbufs.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DIRECTION_IN, PcapngReader, PcapReader, type CaptureReader } from '../src/lib/pcapng/index.js';
 import { skipOrFail } from './helpers.js';
-import { filePrefix, OURS, removeRuntimeDirs, writePcap } from './testpmd_util.js';
+import { filePrefix } from './testpmd_util.js';
+import { CaptureFixture, type Proc } from './capture_util.js';
 
 const DUMPCAP = fileURLToPath(new URL('../src/app/dumpcap/main.js', import.meta.url));
 const N = 40;
-let dir = '';
-let inPcap = '';
-const packets: Uint8Array[] = [];
-const children: ChildProcess[] = [];
-const prefixes: string[] = [];
-
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tsdpdk-dumpcap-'));
-  inPcap = join(dir, 'dumpcap_in.pcap');
-  for (let i = 0; i < N; i++) {
-    const b = new Uint8Array(60 + i * 37);
-    for (let k = 0; k < b.length; k++) b[k] = (k * 13 + i * 7) & 0xff;
-    b.set([0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00]);
-    packets.push(b);
-  }
-  writePcap(inPcap, packets);
-});
-
-after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  removeRuntimeDirs();
-  // A primary killed on a failure leaves its --no-huge shm file.
-  for (const p of prefixes) rmSync(`/dev/shm/${p}_tsdpdk_nohugemem`, { force: true });
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  waitFor: (text: string | RegExp, ms?: number, from?: number) => Promise<void>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function launch(args: string[], stdin: boolean): Proc {
-  const child = spawn(process.execPath, args, { stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let buf = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => { buf += d; });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => { buf += d; });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
-  const waitFor = async (text: string | RegExp, ms = 10000, from = 0): Promise<void> => {
-    const end = Date.now() + ms;
-    const hit = () => (typeof text === 'string' ? buf.indexOf(text, from) >= 0 : text.test(buf.slice(from)));
-    while (!hit()) {
-      if (Date.now() > end || child.exitCode !== null) assert.fail(`timed out waiting for ${String(text)}; output:\n${buf}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { child, out: () => buf, waitFor, exited };
-}
-
-function primary(prefix: string, infinite: boolean): Proc {
-  return launch([OURS, '-l', '0-1', '--no-huge', '-m', '512', '--file-prefix', prefix,
-    '--vdev', `net_pcap0,rx_pcap=${inPcap},infinite_rx=${infinite ? 1 : 0}`, '--vdev', 'net_null0,no-rx=1',
-    '--log-level=testpmd.mbuf:debug', '--', '-i', '--total-num-mbufs=8192', '--no-flush-rx'], true);
-}
+const fx = new CaptureFixture('dumpcap', N, 60, 37, 13, 7);
+const { dir, packets } = fx;
+after(() => fx.cleanup());
+const launch = (args: string[], stdin: boolean): Proc => fx.launch(args, stdin);
+const primary = (prefix: string, infinite: boolean): Proc => fx.primary(prefix, infinite);
 
 function dumpcap(prefix: string, args: string[]): Proc {
   return launch([DUMPCAP, `--file-prefix=${prefix}`, ...args], false);
@@ -116,7 +64,6 @@ test('dumpcap -f is refused clearly (no BPF library yet)', () => {
 test('dumpcap captures the forwarded stream: pcapng and -P pcap with -s', { timeout: 30000 }, async (t) => {
   for (const mode of ['pcapng', 'pcap'] as const) {
     const prefix = filePrefix('dc');
-    prefixes.push(prefix);
     const tp = primary(prefix, false);
     await tp.waitFor('testpmd> ');
     const file = join(dir, `out.${mode}`);
@@ -170,7 +117,6 @@ test('dumpcap captures the forwarded stream: pcapng and -P pcap with -s', { time
 
 test('killing dumpcap mid-run leaves the primary forwarding and its mbufs intact', { timeout: 30000 }, async () => {
   const prefix = filePrefix('dck');
-  prefixes.push(prefix);
   const tp = primary(prefix, true);
   await tp.waitFor('testpmd> ');
   const list = spawnSync(process.execPath, [DUMPCAP, `--file-prefix=${prefix}`, '-D'], { encoding: 'utf8', timeout: 10000 });
