@@ -14,7 +14,7 @@ import type { Mempool } from '../src/lib/mempool/index.js';
 import { vdevCreate } from '../src/drivers/bus/vdev/vdev.js';
 import '../src/drivers/net/index.js';
 import { PEER_PY } from './fixtures/af_packet_peer.js';
-import { skipOrFail } from './helpers.js';
+import { skipOrFail, mbufBytes, mbufFrom } from './helpers.js';
 
 const NS = `tsdpdk_afp_${process.pid}`;
 const A = `afpa${process.pid}`; // root namespace, used by the port
@@ -68,31 +68,7 @@ async function peerRecv(count: number, timeoutS = 3): Promise<{ done: Promise<Ui
   return { done };
 }
 
-function bytesOf(m: number): Uint8Array {
-  const u8 = eal.sharedWindow().u8;
-  const parts: number[] = [];
-  for (let s = m; s !== 0; s = mbuf.next(s)) {
-    const d = mbuf.mtod(s);
-    for (let i = 0; i < mbuf.dataLen(s); i++) parts.push(u8[d + i]!);
-  }
-  return Uint8Array.from(parts);
-}
 
-/** An mbuf holding data split into segments of at most segLen bytes. */
-function mbufOf(data: Uint8Array, segLen = 2048): number {
-  const u8 = eal.sharedWindow().u8;
-  let head = 0;
-  for (let off = 0; off < data.length; off += segLen) {
-    const m = mbuf.alloc(pool);
-    assert.notEqual(m, 0);
-    const part = data.subarray(off, Math.min(off + segLen, data.length));
-    const d = mbuf.append(m, part.length);
-    u8.set(part, d);
-    if (head === 0) head = m;
-    else assert.equal(mbuf.chain(head, m), 0);
-  }
-  return head;
-}
 
 /** Polls rxBurst until want packets came (or 3 s). */
 async function rxAll(port: number, want: number): Promise<number[]> {
@@ -210,7 +186,7 @@ test('rx, tx, VLAN, link, MAC and stats over the default rings', async (t) => {
     const got = await rxAll(p, sent.length);
     assert.equal(got.length, sent.length);
     got.forEach((m, i) => {
-      assert.equal(hex(bytesOf(m)), hex(sent[i]!), `frame ${i}`);
+      assert.equal(hex(mbufBytes(m)), hex(sent[i]!), `frame ${i}`);
       assert.equal(mbuf.pktLen(m), sent[i]!.length);
       assert.equal(mbuf.port(m), p);
       assert.equal(mbuf.nbSegs(m), 1);
@@ -227,7 +203,7 @@ test('rx, tx, VLAN, link, MAC and stats over the default rings', async (t) => {
     peerSend([tagged]);
     let v = await rxAll(p, 1);
     assert.equal(v.length, 1);
-    assert.equal(hex(bytesOf(v[0]!)), hex(tagged));
+    assert.equal(hex(mbufBytes(v[0]!)), hex(tagged));
     assert.equal(mbuf.vlanTci(v[0]!), 0x2005);
     assert.equal(mbuf.olFlags(v[0]!) & (mbuf.RTE_MBUF_F_RX_VLAN | mbuf.RTE_MBUF_F_RX_VLAN_STRIPPED), mbuf.RTE_MBUF_F_RX_VLAN);
     freeAll(v);
@@ -237,7 +213,7 @@ test('rx, tx, VLAN, link, MAC and stats over the default rings', async (t) => {
     peerSend([tagged]);
     v = await rxAll(p, 1);
     assert.equal(v.length, 1);
-    assert.equal(hex(bytesOf(v[0]!)), hex(Uint8Array.from([...tagged.subarray(0, 12), ...tagged.subarray(16)])));
+    assert.equal(hex(mbufBytes(v[0]!)), hex(Uint8Array.from([...tagged.subarray(0, 12), ...tagged.subarray(16)])));
     assert.equal(mbuf.olFlags(v[0]!) & (mbuf.RTE_MBUF_F_RX_VLAN | mbuf.RTE_MBUF_F_RX_VLAN_STRIPPED), mbuf.RTE_MBUF_F_RX_VLAN | mbuf.RTE_MBUF_F_RX_VLAN_STRIPPED);
     freeAll(v);
 
@@ -245,9 +221,9 @@ test('rx, tx, VLAN, link, MAC and stats over the default rings', async (t) => {
     const out = [frame(60, 7), frame(1200, 8), frame(90, 9)];
     const cap = await peerRecv(out.length);
     const b = burst();
-    b[0] = mbufOf(out[0]!);
-    b[1] = mbufOf(out[1]!, 500);
-    b[2] = mbufOf(out[2]!);
+    b[0] = mbufFrom(pool, out[0]!);
+    b[1] = mbufFrom(pool, out[1]!, 500);
+    b[2] = mbufFrom(pool, out[2]!);
     mbuf.setVlanTci(b[2]!, 0x0123);
     mbuf.setOlFlags(b[2]!, mbuf.RTE_MBUF_F_TX_VLAN);
     assert.equal(mbuf.nbSegs(b[1]!), 3);
@@ -265,7 +241,7 @@ test('rx, tx, VLAN, link, MAC and stats over the default rings', async (t) => {
     assert.equal(s.ipackets, 0);
 
     // Oversized for a 2048-byte frame (2016 data bytes): dropped and counted, like DPDK.
-    b[0] = mbufOf(frame(2017, 10));
+    b[0] = mbufFrom(pool, frame(2017, 10));
     assert.equal(ethdev.txBurst(p, 0, b, 1), 1);
     assert.equal(ethdev.statsGet(p).oerrors, 1);
 
@@ -293,7 +269,7 @@ test('a full Rx ring: frames the kernel dropped are imissed', async (t) => {
     await new Promise((r) => setTimeout(r, 100));
     const got = await rxAll(p, 8);
     assert.equal(got.length, 8);
-    got.forEach((m, i) => assert.equal(hex(bytesOf(m)), hex(sent[i]!)));
+    got.forEach((m, i) => assert.equal(hex(mbufBytes(m)), hex(sent[i]!)));
     freeAll(got);
     assert.equal(ethdev.rxBurst(p, 0, burst(), 32), 0);
     const s = ethdev.statsGet(p);
@@ -321,14 +297,14 @@ test('MTU 9000: jumbo frames become chained mbufs on Rx and go out from chains o
     assert.equal(got.length, 2);
     assert.equal(mbuf.nbSegs(got[0]!), 5); // 2048-byte data rooms
     assert.equal(mbuf.pktLen(got[0]!), 9014);
-    assert.equal(hex(bytesOf(got[0]!)), hex(big));
+    assert.equal(hex(mbufBytes(got[0]!)), hex(big));
     assert.equal(mbuf.nbSegs(got[1]!), 2);
-    assert.equal(hex(bytesOf(got[1]!)), hex(frame(2049, 31)));
+    assert.equal(hex(mbufBytes(got[1]!)), hex(frame(2049, 31)));
     freeAll(got);
 
     const cap = await peerRecv(1);
     const b = burst();
-    b[0] = mbufOf(big);
+    b[0] = mbufFrom(pool, big);
     assert.equal(ethdev.txBurst(p, 0, b, 1), 1);
     assert.deepEqual((await cap.done).map(hex), [hex(big)]);
     assert.equal(ethdev.statsGet(p).obytes, 9014);

@@ -15,7 +15,7 @@ import { vdevCreate } from '../src/drivers/bus/vdev/vdev.js';
 import '../src/drivers/net/index.js';
 import { tapIfName } from '../src/drivers/net/tap/tap_ethdev.js';
 import { TAP_PEER_PY } from './fixtures/tap_peer.js';
-import { skipOrFail } from './helpers.js';
+import { skipOrFail, mbufBytes, mbufFrom } from './helpers.js';
 
 const IF = `tsdtap${process.pid % 1000}`;
 const ET = 0x88b5;
@@ -66,29 +66,7 @@ async function peerRecv(name: string, count: number, timeoutS = 3): Promise<{ do
   return { done: exited.then(() => out.split('\n').slice(1).filter((l) => l.length > 0).map((l) => Uint8Array.from(Buffer.from(l, 'hex')))) };
 }
 
-function bytesOf(m: number): Uint8Array {
-  const u8 = eal.sharedWindow().u8;
-  const parts: number[] = [];
-  for (let s = m; s !== 0; s = mbuf.next(s)) {
-    const d = mbuf.mtod(s);
-    for (let i = 0; i < mbuf.dataLen(s); i++) parts.push(u8[d + i]!);
-  }
-  return Uint8Array.from(parts);
-}
 
-function mbufOf(data: Uint8Array, segLen = 2048): number {
-  const u8 = eal.sharedWindow().u8;
-  let head = 0;
-  for (let off = 0; off < data.length; off += segLen) {
-    const m = mbuf.alloc(pool);
-    assert.notEqual(m, 0);
-    const part = data.subarray(off, Math.min(off + segLen, data.length));
-    u8.set(part, mbuf.append(m, part.length));
-    if (head === 0) head = m;
-    else assert.equal(mbuf.chain(head, m), 0);
-  }
-  return head;
-}
 
 /** Polls rxBurst until want frames of ET came (or 3 s); other frames are freed. */
 async function rxAll(port: number, want: number): Promise<number[]> {
@@ -175,7 +153,7 @@ test('rx, tx (chained both ways), stats, link, MTU, MAC, promisc; close removes 
   const got = await rxAll(p, sent.length);
   assert.equal(got.length, sent.length);
   got.forEach((m, i) => {
-    assert.equal(hex(bytesOf(m)), hex(sent[i]!), `frame ${i}`);
+    assert.equal(hex(mbufBytes(m)), hex(sent[i]!), `frame ${i}`);
     assert.equal(mbuf.pktLen(m), sent[i]!.length);
     assert.equal(mbuf.port(m), p);
   });
@@ -189,9 +167,9 @@ test('rx, tx (chained both ways), stats, link, MTU, MAC, promisc; close removes 
   const out = [frame(60, 7), frame(1200, 8), frame(4000, 9)];
   const cap = await peerRecv(IF, out.length);
   const b = eal.burstArray(8);
-  b[0] = mbufOf(out[0]!);
-  b[1] = mbufOf(out[1]!, 500);
-  b[2] = mbufOf(out[2]!);
+  b[0] = mbufFrom(pool, out[0]!);
+  b[1] = mbufFrom(pool, out[1]!, 500);
+  b[2] = mbufFrom(pool, out[2]!);
   const inUse = pool.inUseCount();
   ethdev.statsReset(p);
   assert.equal(ethdev.txBurst(p, 0, b, 3), 3);
@@ -202,7 +180,7 @@ test('rx, tx (chained both ways), stats, link, MTU, MAC, promisc; close removes 
   assert.equal(s.obytes, 60 + 1200 + 4000);
   assert.equal(s.oerrors, 0);
   // Larger than MTU + overhead: dropped as an error.
-  b[0] = mbufOf(frame(9100, 10));
+  b[0] = mbufFrom(pool, frame(9100, 10));
   assert.equal(ethdev.txBurst(p, 0, b, 1), 1);
   assert.equal(ethdev.statsGet(p).oerrors, 1);
 
@@ -288,7 +266,7 @@ test('two queue pairs: one fd each, Rx spread over both, Tx on queue 1; reconfig
     for (const q of [0, 1]) {
       const k = ethdev.rxBurst(p, q, b, 32);
       for (let i = 0; i < k; i++) {
-        seen.add(hex(bytesOf(b[i]!)));
+        seen.add(hex(mbufBytes(b[i]!)));
         mbuf.free(b[i]!);
       }
       n += k;
@@ -301,7 +279,7 @@ test('two queue pairs: one fd each, Rx spread over both, Tx on queue 1; reconfig
 
   const out = frame(100, 11);
   const cap = await peerRecv(IF, 1);
-  b[0] = mbufOf(out);
+  b[0] = mbufFrom(pool, out);
   assert.equal(ethdev.txBurst(p, 1, b, 1), 1);
   assert.deepEqual((await cap.done).map(hex), [hex(out)]);
   assert.equal(ethdev.statsGet(p).qOpackets[1], 1);
