@@ -237,3 +237,50 @@ test('raw client: garbage, oversized and unknown requests; 10 clients at most', 
   assert.match(ask(fd, '/info'), /"max_output_len":16384/);
   sock.sockClose(fd);
 });
+
+test('memzone and heap commands: 22.11 key names and order, values from the EAL', () => {
+  const j = (s: string): any => (JSON.parse(req(s)) as Record<string, unknown>)[s.split(',')[0]!]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const zones = eal.memzoneList();
+  assert.ok(zones.length >= 3, 'port data, pool and ring memzones');
+  assert.deepEqual(j('/eal/memzone_list'), zones.map((z) => z.id));
+  const pool = zones.find((z) => z.name === 'MP_tel_pool')!;
+  const info = j(`/eal/memzone_info,${pool.id}`);
+  assert.deepEqual(Object.keys(info), ['Zone', 'Name', 'Length', 'Address', 'Socket', 'Flags', 'Hugepage_size', 'Hugepage_base', 'Hugepage_used']);
+  assert.equal(info.Zone, pool.id);
+  assert.equal(info.Name, 'MP_tel_pool');
+  assert.equal(info.Length, pool.length);
+  assert.equal(info.Socket, pool.socketId);
+  const va = BigInt(info.Address);
+  const ps = info.Hugepage_size as number;
+  assert.equal(BigInt(info.Hugepage_base), va - (va % BigInt(ps)));
+  assert.equal(info.Hugepage_used, Math.ceil(Number(va % BigInt(ps) + BigInt(pool.length)) / ps));
+  // strtoul-style params as in DPDK: blanks skipped, trailing text ignored; a free or out-of-range index is null
+  assert.equal(j(`/eal/memzone_info, ${pool.id}x`).Name, 'MP_tel_pool');
+  assert.equal(j('/eal/memzone_info,2559'), null);
+  assert.equal(j('/eal/memzone_info,2560'), null);
+  assert.equal(j('/eal/memzone_info,-1'), null);
+  assert.equal(j('/eal/memzone_info'), null);
+
+  assert.deepEqual(j('/eal/heap_list'), [0]);
+  const heap = j('/eal/heap_info,0');
+  assert.deepEqual(Object.keys(heap), ['Head_id', 'Name', 'Heap_size', 'Free_size', 'Alloc_size', 'Greatest_free_size', 'Alloc_count', 'Free_count']);
+  const s = eal.mallocGetSocketStats(0);
+  assert.equal(heap.Name, 'socket_0');
+  assert.equal(heap.Heap_size, s.heapTotalBytes);
+  assert.equal(heap.Free_size, s.heapFreeBytes);
+  assert.equal(heap.Alloc_size, s.heapAllocBytes);
+  assert.equal(heap.Alloc_count, s.allocCount);
+  assert.equal(heap.Heap_size, heap.Free_size + heap.Alloc_size);
+  const p = eal.malloc('tel', 1 << 20);
+  try {
+    const after1 = j('/eal/heap_info,0');
+    assert.equal(after1.Alloc_count, heap.Alloc_count + 1);
+    assert.ok(after1.Alloc_size >= heap.Alloc_size + (1 << 20));
+  } finally {
+    eal.free(p);
+  }
+  assert.deepEqual(j('/eal/heap_info,31'), { Head_id: 31, Name: '', Heap_size: 0, Free_size: 0, Alloc_size: 0, Greatest_free_size: 0, Alloc_count: 0, Free_count: 0 });
+  assert.equal(j('/eal/heap_info,abc').Head_id, 0); // atoi
+  assert.equal(j('/eal/heap_info,32'), null);
+  assert.equal(j('/eal/heap_info'), null);
+});

@@ -1,9 +1,9 @@
 // The standard commands of the EAL, ethdev, mempool and ring libraries, with DPDK's names, help texts
-// and reply shapes: 22.11 for /eal/params, /eal/app_params, /ethdev/*, /mempool/*; /eal/lcore/* from
+// and reply shapes: 22.11 for /eal/params, /eal/app_params, /eal/memzone_*, /eal/heap_*, /ethdev/*, /mempool/*; /eal/lcore/* from
 // 23.03 and /ring/* from 23.11 (not in 22.11).
 
 import { ealRuntime } from '../eal/eal.js';
-import { memzoneLookup } from '../eal/memzone.js';
+import { memzoneList, memzoneLookup } from '../eal/memzone.js';
 import { lcoreState } from '../eal/lcore.js';
 import { mm } from '../eal/state.js';
 import * as ethdev from '../ethdev/index.js';
@@ -35,6 +35,80 @@ function handleEalInfo(cmd: string, _p: string | null, d: TelData): number {
 
 registerCommand('/eal/params', handleEalInfo, 'Returns EAL commandline parameters used. Takes no parameters');
 registerCommand('/eal/app_params', handleEalInfo, 'Returns app commandline parameters used. Takes no parameters');
+
+// ---- memzones and heaps (22.11 eal_common_memory.c; key names and the "Head_id" spelling are DPDK's) ----
+
+const MAX_MEMZONE = 2560;
+const MAX_HEAPS = 32;
+
+/** strtoul(params, NULL, 10) / atoi as DPDK's memory handlers use them: leading blanks, digits, rest ignored. */
+function leadingDecimal(s: string): number | null {
+  const m = /^[ \t\n\v\f\r]*(-?)([0-9]*)/.exec(s)!;
+  if (m[1] === '-') return null; // DPDK indexes out of its arrays here and crashes; tsdpdk answers null
+  return m[2] === '' ? 0 : Number(m[2]);
+}
+
+/** Address as the process sees it: its virtual address when the addon knows it, else the window offset. */
+function addressOf(offset: number): bigint {
+  const va = mm().virt2va(offset);
+  return va === 0n ? BigInt(offset) : va;
+}
+
+registerCommand('/eal/memzone_list', (_c, _p, d) => {
+  d.startArray('int');
+  for (const z of memzoneList()) d.addArrayInt(z.id);
+  return 0;
+}, 'List of memzone index reserved. Takes no parameters');
+
+registerCommand('/eal/memzone_info', (_c, params, d) => {
+  if (params === null || params.length === 0) return -22;
+  const id = leadingDecimal(params);
+  if (id === null || id >= MAX_MEMZONE) return -22;
+  const z = memzoneList().find((x) => x.id === id);
+  if (!z) return -22;
+  const ps = hugepageSz();
+  const va = addressOf(z.offset);
+  const base = va - (va % BigInt(ps));
+  d.startDict();
+  d.addDictInt('Zone', z.id);
+  d.addDictString('Name', z.name);
+  d.addDictU64('Length', z.length);
+  d.addDictString('Address', '0x' + va.toString(16));
+  d.addDictInt('Socket', z.socketId);
+  d.addDictInt('Flags', z.flags);
+  d.addDictU64('Hugepage_size', ps);
+  d.addDictString('Hugepage_base', '0x' + base.toString(16));
+  d.addDictU64('Hugepage_used', Math.ceil(Number(va - base + BigInt(z.length)) / ps));
+  return 0;
+}, 'Returns memzone info. Parameters: int mz_id');
+
+registerCommand('/eal/heap_list', (_c, _p, d) => {
+  d.startArray('int');
+  mm().sync();
+  const heaps = mm().heaps;
+  for (let i = 0; i < heaps.length && i < MAX_HEAPS; i++) if (heaps[i]!.stats().heapTotalBytes !== 0) d.addArrayInt(i);
+  return 0;
+}, 'List of heap index setup. Takes no parameters');
+
+registerCommand('/eal/heap_info', (_c, params, d) => {
+  if (params === null || params.length === 0) return -22;
+  const id = leadingDecimal(params);
+  if (id === null || id >= MAX_HEAPS) return -22;
+  const m = mm();
+  m.sync(); // segments another process or thread added
+  const heap = m.heaps[id];
+  const s = heap ? heap.stats() : null;
+  d.startDict();
+  d.addDictInt('Head_id', id);
+  d.addDictString('Name', heap ? `socket_${m.plan.socketIds[id]}` : '');
+  d.addDictU64('Heap_size', s?.heapTotalBytes ?? 0);
+  d.addDictU64('Free_size', s?.heapFreeBytes ?? 0);
+  d.addDictU64('Alloc_size', s?.heapAllocBytes ?? 0);
+  d.addDictU64('Greatest_free_size', s?.greatestFreeSize ?? 0);
+  d.addDictU64('Alloc_count', s?.allocCount ?? 0);
+  d.addDictU64('Free_count', s?.freeCount ?? 0);
+  return 0;
+}, 'Returns malloc heap stats. Parameters: int heap_id');
 
 // ---- lcores (rte_lcore_iterate: every lcore whose role is not OFF) ----
 
