@@ -226,7 +226,10 @@ test('primary -> every secondary: broadcast requests, timeouts, dead secondary s
     // Nobody handles this one: sync throws ETIMEDOUT, async reports the silence.
     const silent = { name: 'mp_test_nobody', param: new Uint8Array(0), fds: [] };
     assert.throws(() => eal.mp.requestSync(silent, 300), { code: 'ETIMEDOUT' });
-    const as = await eal.mp.requestAsync(silent, 300);
+    const asyncSilent = eal.mp.requestAsync(silent, 300);
+    // Same action, same peers, still pending: refused like DPDK ("A pending request").
+    await assert.rejects(eal.mp.requestAsync(silent, 300), { code: 'EEXIST' });
+    const as = await asyncSilent;
     assert.deepEqual([as.nbSent, as.nbReceived, as.msgs.length], [2, 0, 0]);
     // A socket file nobody is bound to (a secondary that was SIGKILLed): not counted, and removed.
     const addon = mpAddon();

@@ -136,6 +136,16 @@ export function actionRegister(name: string, fn: MpAction): void {
  */
 export function actionRegisterModule(name: string, moduleUrl: string | URL, exportName: string): void {
   checkName(name);
+  if (ch?.engine) {
+    // Inside the mp thread: import it here (the registration is asynchronous, errors are logged).
+    const eng = ch.engine;
+    void import(String(moduleUrl)).then((mod: Record<string, unknown>) => {
+      const fn = mod[exportName];
+      if (typeof fn !== 'function') throw new Error(`${String(moduleUrl)} has no function export '${exportName}'`);
+      eng.register(name, fn as MpAction);
+    }).catch((e: unknown) => log(LogLevel.ERR, LOG_EAL, `EAL: cannot register mp action ${name}: ${(e as Error).message}\n`));
+    return;
+  }
   if (mainActions.has(name) || moduleActions.has(name)) fail('EEXIST', `action '${name}' is already registered`);
   const m: ModuleAction = { name, url: String(moduleUrl), exportName };
   moduleActions.set(name, m);
