@@ -279,6 +279,11 @@ test('malformed datagrams are dropped and counted; the channel keeps working', a
     // Unknown action: logged and counted, no reply.
     addon.mpSend(fd, to, good(MpType.REQ, 'mp_test_unknown'), none, 0);
     assert.ok(await until(() => eal.mp.stats().unknownAction === 1));
+    // Unregistered: unknown again.
+    eal.mp.actionUnregister('mp_test_msg');
+    addon.mpSend(fd, to, good(MpType.MSG, 'mp_test_msg'), none, 0);
+    assert.ok(await until(() => eal.mp.stats().unknownAction === 2));
+    eal.mp.actionRegister('mp_test_msg', (m, peer) => { received.push({ name: m.name, param: text(m.param), peer }); });
     // A reply nobody asked for is dropped.
     addon.mpSend(fd, to, good(MpType.REP, 'mp_test_echo'), none, 0);
     // Still serving: a well-formed request gets its reply at the sender's path.
@@ -298,7 +303,7 @@ test('malformed datagrams are dropped and counted; the channel keeps working', a
     assert.deepEqual([m.type, m.msg.name, text(m.msg.param)], [MpType.REP, 'mp_test_echo', 'echo:x']);
     const st = eal.mp.stats();
     assert.equal(st.rejected, 6);
-    assert.equal(st.received, 9);
+    assert.equal(st.received, 10);
   } finally {
     addon.mpClose(fd);
     rmSync(raw, { force: true });
@@ -342,7 +347,7 @@ test('a peer answering IGN ("ignore me", still initialising) is not counted in n
   }
 });
 
-test('a dead primary: pending and new requests fail fast with ECONNREFUSED, primaryProcAlive() false', async (t) => {
+test('primary mp-thread action relays to the secondaries; a dead primary: pending and new requests fail fast (ECONNREFUSED), primaryProcAlive() false', async (t) => {
   if (!loadNative()) return skipOrFail(t, 'native addon not built');
   const p = prefix('dead');
   const pri = new Child(PRIMARY, [p]);
@@ -354,6 +359,12 @@ test('a dead primary: pending and new requests fail fast with ECONNREFUSED, prim
     sec.proc.stdin!.write('mp_test_pid 3000\n');
     const ok = await sec.next();
     assert.deepEqual([ok.ok, ok.nbReceived, ok.alive], [true, 1, true]);
+    // The primary's mp thread handles this by asking every secondary (us) itself, then replying.
+    sec.proc.stdin!.write('mp_test_relay 5000\n');
+    const relay = await sec.next();
+    assert.equal(relay.ok, true, JSON.stringify(relay));
+    const rp = Buffer.from(String(relay.param), 'hex');
+    assert.deepEqual([rp.readInt32LE(0), rp.readInt32LE(4), rp.readUInt32LE(8), rp.length], [1, 1, sec.proc.pid, 12]);
     // The primary never answers mp_test_silent; it dies while the secondary waits (timeout 20 s).
     sec.proc.stdin!.write('mp_test_silent 20000\n');
     await new Promise((r) => setTimeout(r, 300));

@@ -215,7 +215,7 @@ export function requestSync(msg: MpMsg, timeoutMs: number): MpReply {
   if (c.engine !== null) fail('ENOTSUP', `requestSync('${msg.name}') inside the mp thread would wait for itself: use requestAsync`);
   const id = nextId++;
   Atomics.store(c.ctl, CTL.SYNC_DONE, 0);
-  c.port!.postMessage({ kind: 'request', id, msg, timeoutMs, sync: true } satisfies ToThread);
+  toThread(c, { kind: 'request', id, msg, timeoutMs, sync: true });
   const deadline = Date.now() + timeoutMs + 5000; // the thread enforces timeoutMs; this only guards a stuck thread
   for (;;) {
     const left = deadline - Date.now();
@@ -248,11 +248,22 @@ export function requestAsync(msg: MpMsg, timeoutMs: number): Promise<MpReply> {
         ko(new TsdpdkError('ETIMEDOUT', `request '${msg.name}': the mp thread did not answer`));
       }, timeoutMs + 5000);
       pendingAsync.set(id, { ok, ko, timer });
-      c.port!.postMessage({ kind: 'request', id, msg, timeoutMs, sync: false } satisfies ToThread);
+      toThread(c, { kind: 'request', id, msg, timeoutMs, sync: false });
     });
   } catch (e) {
     return Promise.reject(e);
   }
+}
+
+const NO_FDS = new Int32Array(0);
+const WAKE = new Uint8Array(0);
+
+/** Posts to the mp thread and wakes it from poll with an empty datagram to our own socket. */
+function toThread(c: Channel, m: ToThread): void {
+  c.port!.postMessage(m);
+  try {
+    mpAddon().mpSend(c.fd, c.self, WAKE, NO_FDS, 0);
+  } catch { /* socket buffer full: the thread wakes on its next tick anyway */ }
 }
 
 function checkTimeout(ms: number): void {

@@ -222,6 +222,7 @@ async function serve(): Promise<void> {
       await new Promise((ok) => setImmediate(ok));
       continue;
     }
+    if (got.len === 0 && got.path === b.self) continue; // the main thread's wake-up: requests are in the port
     Atomics.add(ctl, CTL.RECEIVED, 1);
     const m = decodeMsg(buf, got.len, got.truncated, fds, got.nfds);
     if (typeof m === 'string') {
