@@ -214,18 +214,18 @@ export function requestSync(msg: MpMsg, timeoutMs: number): MpReply {
   const c = channel('requestSync');
   if (c.engine !== null) fail('ENOTSUP', `requestSync('${msg.name}') inside the mp thread would wait for itself: use requestAsync`);
   const id = nextId++;
-  Atomics.store(c.ctl, CTL.SYNC_DONE, 0);
   toThread(c, { kind: 'request', id, msg, timeoutMs, sync: true });
   const deadline = Date.now() + timeoutMs + 5000; // the thread enforces timeoutMs; this only guards a stuck thread
   for (;;) {
-    const left = deadline - Date.now();
-    if (left <= 0) fail('ETIMEDOUT', `request '${msg.name}': the mp thread did not answer`);
-    Atomics.wait(c.ctl, CTL.SYNC_DONE, 0, left);
+    // The thread posts a result, then bumps SYNC_DONE: read the counter before draining so no post is missed.
+    const seen = Atomics.load(c.ctl, CTL.SYNC_DONE);
     for (let m = receiveMessageOnPort(c.syncPort!); m !== undefined; m = receiveMessageOnPort(c.syncPort!)) {
       const r = m.message as { id: number; outcome: Outcome };
       if (r.id === id) return outcomeValue(r.outcome);
     }
-    Atomics.store(c.ctl, CTL.SYNC_DONE, 0);
+    const left = deadline - Date.now();
+    if (left <= 0) fail('ETIMEDOUT', `request '${msg.name}': the mp thread did not answer`);
+    Atomics.wait(c.ctl, CTL.SYNC_DONE, seen, left);
   }
 }
 

@@ -3,7 +3,7 @@
 // sends requests for the whole process and matches replies to them, enforcing timeouts. One poll loop.
 
 import { existsSync } from 'node:fs';
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { attachWorkerThread } from './eal.js';
 import { TsdpdkError, type ErrnoCode } from './errors.js';
 import { log, LogLevel, registerLogType } from './log.js';
@@ -188,7 +188,7 @@ async function drainPort(): Promise<void> {
       startRequest(id, t.msg, t.timeoutMs, sync, (outcome) => {
         if (sync) {
           b.syncPort.postMessage({ id, outcome });
-          Atomics.store(ctl, CTL.SYNC_DONE, 1);
+          Atomics.add(ctl, CTL.SYNC_DONE, 1);
           Atomics.notify(ctl, CTL.SYNC_DONE);
         } else {
           b.port.postMessage({ kind: 'reply', id, outcome } satisfies FromThread);
@@ -252,8 +252,8 @@ try {
   });
   for (const name of b.mainActions) actions.set(name, 'main');
   for (const m of b.modules) await loadModule(m);
-  parentPort!.postMessage({ kind: 'ready' } satisfies FromThread);
+  b.port.postMessage({ kind: 'ready' } satisfies FromThread);
   await serve();
 } catch (e) {
-  parentPort!.postMessage({ kind: 'error', message: e instanceof Error ? e.message : String(e) } satisfies FromThread);
+  b.port.postMessage({ kind: 'error', message: e instanceof Error ? e.message : String(e) } satisfies FromThread);
 }
