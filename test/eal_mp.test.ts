@@ -179,6 +179,9 @@ test('secondary -> primary: MSG, sync and async REQ/REP, fd passing, vdev scan, 
     assert.equal(eal.mp.socketPath(), join(runtimeDirPath(p), 'mp_socket'));
     assert.equal(existsSync(join(runtimeDirPath(p), 'mp_socket_1_dead')), false);
     assert.equal(eal.primaryProcAlive(), true);
+    // Asking about our own config by path must not open it (that would release our lock).
+    assert.equal(eal.primaryProcAlive(join(runtimeDirPath(p), 'config')), true);
+    assert.equal(eal.primaryProcAlive(join(runtimeDirPath(p), 'config')), true);
     const passed = join(tmp, 'passed.txt');
     writeFileSync(passed, 'secondary file contents');
     const c = new Child(SECONDARY, [p, 'client', passed]);

@@ -2,7 +2,7 @@
 // worker lcore threads.
 
 import { constants, closeSync, existsSync, rmdirSync, openSync, readdirSync, unlinkSync, writeSync, ftruncateSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fail, TsdpdkError } from './errors.js';
 import { findHugepages } from './hugepage_info.js';
 import { ERR_SIZE, lcoreState, SLOT_SIZE, startWorkers, stopWorkers, type LcoreConfig, type LcoreTable } from './lcore.js';
@@ -328,12 +328,11 @@ function startMpOrWarn(runtimeDir: string, procType: 'primary' | 'secondary', bo
  * <runtime>/config). In the primary itself, with no path, true.
  */
 export function primaryProcAlive(configPath?: string): boolean {
-  if (configPath === undefined) {
-    const rt = ealRuntime();
-    if (rt.procType === 'primary') return rt.configFd !== null;
-    configPath = join(rt.runtimeDir, 'config');
-  }
-  return configFileLocked(configPath);
+  const rt = configPath === undefined ? ealRuntime() : runtime;
+  const own = rt === null ? null : join(rt.runtimeDir, 'config');
+  // Our own lock: answer without opening the file (closing any fd of it would drop a primary's fcntl lock).
+  if (rt !== null && rt.procType === 'primary' && (configPath === undefined || resolve(configPath) === own)) return rt.configFd !== null;
+  return configFileLocked(configPath ?? own!);
 }
 
 /** Telemetry is on by default like DPDK's; without the addon (pure-TS subset) it is skipped with a warning. */
