@@ -488,3 +488,69 @@ test('interop: dpdk-testpmd primary answers our bus_vdev_mp scan; unknown action
   assert.equal(existsSync(join(dir, 'mp_socket')), false, 'DPDK unlinks mp_socket at exit');
   assert.equal(eal.primaryProcAlive(join(dir, 'config')), false);
 });
+
+test('interop: dpdk-testpmd hotplug asks our socket-level secondary and obeys its REP; a dead secondary socket is unlinked', async (t) => {
+  if (!loadNative()) return skipOrFail(t, 'native addon not built');
+  const bin = dpdkTestpmd();
+  if (bin === null) return skipOrFail(t, 'dpdk-testpmd is not installed');
+  if (process.getuid?.() !== 0) return skipOrFail(t, 'dpdk-testpmd needs root for /var/run/dpdk');
+  const p = prefix('hp');
+  const dir = join('/var/run/dpdk', p);
+  const tp = spawn(bin, ['--no-huge', '-m', '256', '--no-pci', '-l', '0-1', '--file-prefix', p, '--vdev', 'net_null0',
+    '--', '-i', '--total-num-mbufs=2048'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(tp);
+  let log = '';
+  tp.stdout!.setEncoding('utf8').on('data', (d: string) => { log += d; });
+  tp.stderr!.setEncoding('utf8').on('data', (d: string) => { log += d; });
+  const killer = setTimeout(() => tp.kill('SIGKILL'), 40000);
+  const addon = mpAddon();
+  let fd = -1;
+  const self = secondarySocketPath(dir);
+  try {
+    assert.ok(await until(() => existsSync(join(dir, 'mp_socket')) && eal.primaryProcAlive(join(dir, 'config')), 20000), `testpmd did not start:\n${log}`);
+    fd = addon.mpBind(self);
+    const buf = new Uint8Array(400);
+    const fds = new Int32Array(8);
+    // struct eal_dev_mp_req { int t; char devargs[128]; int result; }: t 0 ATTACH, 2 ATTACH_ROLLBACK.
+    const answer = async (result: number): Promise<{ t: number; devargs: string; result: number }> => {
+      let g: ReturnType<typeof addon.mpRecv> = null;
+      const end = Date.now() + 10000;
+      while (g === null && Date.now() < end) {
+        g = addon.mpRecv(fd, buf, fds, 50);
+        if (g === null) await new Promise((ok) => setTimeout(ok, 10));
+      }
+      assert.ok(g !== null, `no hotplug request from dpdk-testpmd:\n${log}`);
+      const m = decodeMsg(buf, g.len, g.truncated, fds, g.nfds);
+      assert.ok(typeof m !== 'string', String(m));
+      assert.deepEqual([m.type, m.msg.name, m.msg.param.length, g.path], [MpType.REQ, 'eal_dev_mp_request', 136, join(dir, 'mp_socket')]);
+      const dv = new DataView(m.msg.param.buffer, m.msg.param.byteOffset);
+      const req = { t: dv.getInt32(0, true), devargs: text(m.msg.param.subarray(4, 132)).replace(/\0.*$/s, ''), result: dv.getInt32(132, true) };
+      const rep = m.msg.param.slice();
+      new DataView(rep.buffer).setInt32(132, result, true);
+      addon.mpSend(fd, g.path, encodeMsg(MpType.REP, { name: m.msg.name, param: rep, fds: [] }), none, 0);
+      return req;
+    };
+    // Attach accepted by the secondary.
+    tp.stdin!.write('port attach net_null2\n');
+    assert.deepEqual(await answer(0), { t: 0, devargs: 'net_null2', result: 0 });
+    // Attach refused (-ENODEV): DPDK rolls back and tells us, carrying our result.
+    tp.stdin!.write('port attach net_null3\n');
+    assert.deepEqual(await answer(-19), { t: 0, devargs: 'net_null3', result: 0 });
+    assert.deepEqual(await answer(0), { t: 2, devargs: 'net_null3', result: -19 });
+    // Our secondary "dies" (socket closed, file left): DPDK's next broadcast gets ECONNREFUSED and unlinks it.
+    addon.mpClose(fd);
+    fd = -1;
+    assert.equal(existsSync(self), true);
+    tp.stdin!.end('quit\n');
+    await new Promise<void>((ok) => { if (tp.exitCode !== null) ok(); else tp.once('close', () => ok()); });
+  } finally {
+    if (fd >= 0) addon.mpClose(fd);
+    tp.kill('SIGKILL');
+    clearTimeout(killer);
+  }
+  assert.match(log, /Port 1 is attached/);
+  assert.match(log, /Failed to attach device on secondary process/);
+  assert.match(log, /Failed to attach port net_null3/);
+  assert.equal(existsSync(self), false, 'dpdk-testpmd unlinked the dead secondary socket');
+  rmSync(self, { force: true });
+});
