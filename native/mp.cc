@@ -91,8 +91,8 @@ void Bind(const FunctionCallbackInfo<Value>& a) {
   a.GetReturnValue().Set(fd);
 }
 
-// mpSend(fd, path, bytes, fds: Int32Array, nfds) -> bytes sent. Errors keep their errno code
-// (ECONNREFUSED: nobody bound there any more; ENOENT: no such socket file).
+// mpSend(fd, path, bytes, fds: Int32Array, nfds) -> bytes sent. Never blocks: a peer whose queue is full
+// gives EAGAIN. Errors keep their errno code (ECONNREFUSED: nobody bound there any more; ENOENT: no file).
 void Send(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   uint64_t fd, nfds;
@@ -125,7 +125,7 @@ void Send(const FunctionCallbackInfo<Value>& a) {
     memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
   }
   ssize_t n;
-  do n = sendmsg(static_cast<int>(fd), &mh, MSG_NOSIGNAL);
+  do n = sendmsg(static_cast<int>(fd), &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
   while (n < 0 && errno == EINTR);
   if (n < 0) return ThrowErrno(iso, errno, "sendmsg('" + path + "')", "sendmsg");
   a.GetReturnValue().Set(static_cast<double>(n));

@@ -314,7 +314,7 @@ test('malformed datagrams are dropped and counted; the channel keeps working', a
   }
 });
 
-test('a peer answering IGN ("ignore me", still initialising) is not counted in nbSent', async (t) => {
+test('a peer answering IGN ("ignore me", still initialising) is not counted in nbSent; a full peer gives EAGAIN', async (t) => {
   if (!loadNative()) return skipOrFail(t, 'native addon not built');
   const p = prefix('ign');
   initPrimary(p);
@@ -343,6 +343,17 @@ test('a peer answering IGN ("ignore me", still initialising) is not counted in n
     await answer(rep, MpType.REP);
     const r = await pending;
     assert.deepEqual([r.nbSent, r.nbReceived, r.msgs.map((m) => text(m.param))], [1, 1, ['r']]);
+    // Peers that stop reading: sends fail with EAGAIN once their queue is full, they never block us.
+    let err: unknown = null;
+    for (let i = 0; i < 100000 && err === null; i++) {
+      try {
+        eal.mp.sendmsg({ name: 'mp_test_flood', param: new Uint8Array(8), fds: [] });
+      } catch (e) {
+        err = e;
+      }
+    }
+    assert.equal((err as eal.TsdpdkError | null)?.code, 'EAGAIN');
+    assert.match(String((err as Error).message), /queue is full/);
   } finally {
     addon.mpClose(ign);
     addon.mpClose(rep);

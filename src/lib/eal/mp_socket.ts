@@ -11,7 +11,7 @@ import { encodeMsg, MP_MAX_FD_NUM, MP_WIRE_SIZE, type MpMsg, type MpTypeValue } 
 export interface MpAddon {
   /** socket(AF_UNIX, SOCK_DGRAM) bound to path (a stale file is unlinked first) -> fd. */
   mpBind(path: string): number;
-  /** sendmsg to path with fds[0..nfds) as SCM_RIGHTS -> bytes; errors carry their errno code. */
+  /** sendmsg (non-blocking) to path with fds[0..nfds) as SCM_RIGHTS -> bytes; errors carry their errno code. */
   mpSend(fd: number, path: string, bytes: Uint8Array, fds: Int32Array, nfds: number): number;
   /** poll up to timeoutMs, then one recvmsg: null on timeout, else its real length, fds, sender path. */
   mpRecv(fd: number, buf: Uint8Array, fdsOut: Int32Array, timeoutMs: number): { len: number; nfds: number; truncated: boolean; path: string } | null;
@@ -108,7 +108,8 @@ export function sendTo(fd: number, procType: 'primary' | 'secondary', path: stri
       throw new TsdpdkError('ECONNREFUSED', `${PRIMARY_GONE}: cannot send '${msg.name}' to ${path} (${code})`);
     }
     if (code === 'ENOENT' || code === 'ECONNREFUSED') throw new TsdpdkError(code, `failed to send '${msg.name}' to ${path}: peer does not exist (${code})`);
-    const known = ['EAGAIN', 'ENOBUFS', 'EBADF', 'EINVAL', 'EPERM', 'EACCES'];
+    if (code === 'EAGAIN') throw new TsdpdkError('EAGAIN', `failed to send '${msg.name}' to ${path}: its queue is full (peer not reading)`);
+    const known = ['ENOBUFS', 'EBADF', 'EINVAL', 'EPERM', 'EACCES'];
     throw new TsdpdkError(known.includes(code ?? '') ? (code as 'EAGAIN') : 'EIO', `failed to send '${msg.name}' to ${path}: ${(e as Error).message}`);
   }
 }
