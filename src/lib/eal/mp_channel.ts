@@ -351,7 +351,9 @@ export function startMp(runtimeDir: string, procType: 'primary' | 'secondary', b
   };
   let worker: Worker;
   try {
-    worker = new Worker(new URL('./mp_thread.js', import.meta.url), { workerData: mb, transferList: [port2, sync.port2], stdout: false, stderr: false });
+    // (--input-type, inherited from `node --input-type=module -e`, would make the worker fail to start.)
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    worker = new Worker(new URL('./mp_thread.js', import.meta.url), { workerData: mb, transferList: [port2, sync.port2], stdout: false, stderr: false, execArgv });
   } catch (e) {
     addon.mpClose(fd);
     try { unlinkSync(self); } catch { /* gone */ }
@@ -361,12 +363,39 @@ export function startMp(runtimeDir: string, procType: 'primary' | 'secondary', b
   port1.unref();
   port1.on('message', onThreadMessage);
   worker.on('error', (e) => log(LogLevel.ERR, LOG_EAL, `EAL: mp thread died: ${e.message}\n`));
-  const exited = new Promise<void>((ok) => worker.once('exit', () => ok()));
+  const exited = new Promise<void>((ok) => worker.once('exit', () => {
+    if (ch !== null && ch.worker === worker) threadGone(ch);
+    ok();
+  }));
   ch = { fd, runtimeDir, procType, self, ctl: new Int32Array(ctlSab), worker, port: port1, syncPort: sync.port1, exited, engine: null };
   exitHookPath = self;
   process.once('exit', removeSocketFile);
   log(LogLevel.INFO, LOG_EAL, `EAL: Multi-process socket ${self}\n`);
   return self;
+}
+
+/**
+ * The mp thread ended on its own (it failed): close and unlink the socket so peers get ECONNREFUSED/ENOENT
+ * at once instead of filling its queue, and fail what waits on it.
+ */
+function threadGone(c: Channel): void {
+  log(LogLevel.ERR, LOG_EAL, `EAL: mp thread stopped; closing ${c.self}\n`);
+  ch = null;
+  try { mpAddon().mpClose(c.fd); } catch { /* closed */ }
+  try { unlinkSync(c.self); } catch { /* gone */ }
+  c.port!.close();
+  c.syncPort!.close();
+  Atomics.add(c.ctl, CTL.SYNC_DONE, 1);
+  Atomics.notify(c.ctl, CTL.SYNC_DONE);
+  failPending('EIO', 'the mp thread stopped');
+}
+
+function failPending(code: ErrnoCode, why: string): void {
+  for (const [id, p] of pendingAsync) {
+    pendingAsync.delete(id);
+    clearTimeout(p.timer);
+    p.ko(new TsdpdkError(code, why));
+  }
 }
 
 /** From now on a request for an unregistered action is an error, not "ignore me" (init_complete). */
@@ -410,11 +439,7 @@ export async function stopMp(timeoutMs = 3000): Promise<void> {
     process.removeListener('exit', removeSocketFile);
     exitHookPath = null;
   }
-  for (const [id, p] of pendingAsync) {
-    pendingAsync.delete(id);
-    clearTimeout(p.timer);
-    p.ko(new TsdpdkError('ENODEV', 'the multi-process channel was stopped'));
-  }
+  failPending('ENODEV', 'the multi-process channel was stopped');
 }
 
 /** mp thread side: installs its channel view so the API above works inside handlers. */
