@@ -374,6 +374,7 @@ void Gettid(const FunctionCallbackInfo<Value>& a) {
 namespace tsdpdk { void RegisterSocket(v8::Local<v8::Object> exports); }
 namespace tsdpdk { void RegisterPacket(v8::Local<v8::Object> exports); }
 namespace tsdpdk { void RegisterTap(v8::Local<v8::Object> exports); }
+namespace tsdpdk { void RegisterMp(v8::Local<v8::Object> exports); }
 // Context-aware so worker_threads can load it too; the addon keeps no global state.
 NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "bufferAddress", tsdpdk::BufferAddress);
@@ -389,4 +390,5 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   tsdpdk::RegisterSocket(exports);
   tsdpdk::RegisterPacket(exports);
   tsdpdk::RegisterTap(exports);
+  tsdpdk::RegisterMp(exports);
 }

@@ -2,7 +2,7 @@
 // worker lcore threads.
 
 import { constants, closeSync, existsSync, rmdirSync, openSync, readdirSync, unlinkSync, writeSync, ftruncateSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fail, TsdpdkError } from './errors.js';
 import { findHugepages } from './hugepage_info.js';
 import { ERR_SIZE, lcoreState, SLOT_SIZE, startWorkers, stopWorkers, type LcoreConfig, type LcoreTable } from './lcore.js';
@@ -12,12 +12,13 @@ import { loadNative } from './native.js';
 import { ealUsage, parseEalArgs, type EalOptions } from './options.js';
 import { privateAlloc, type WindowDescriptor } from './shared_memory.js';
 import { setLockThreadSlot } from './spinlock.js';
-import { state } from './state.js';
+import { LCORE_ID_ANY, mm, state } from './state.js';
 import { readTopology } from './topology.js';
 import { createRuntimeDir } from './runtime_dir.js';
 import { MAX_LCORE } from './layout.js';
 import { probeBuses } from './bus.js';
 import { startTelemetry, stopTelemetry } from '../telemetry/index.js';
+import { configFileLocked, mpDisabled, mpInitComplete, startMp, stopMp } from './mp_channel.js';
 
 const LOG_EAL = registerLogType('lib.eal');
 export const VERSION = 'tsdpdk 0.1.0';
@@ -288,13 +289,50 @@ export function init(args: string[], progName = basename(process.argv[1] ?? 'tsd
       };
       return boot;
     });
+    if (shared) startMpOrWarn(runtimeDir, procType, mainBoot(runtime!));
+    else mpDisabled();
     if (procType === 'primary') probeBuses(o);
     if (o.telemetry) startTelemetryOrWarn();
+    mpInitComplete();
   } catch (e) {
     void cleanup();
     throw e;
   }
   return parsed.appArgs.slice();
+}
+
+function mainBoot(rt: EalRuntime): WorkerBoot {
+  const table = lcoreState.table!;
+  const main = table.lcores.find((l) => l.id === table.mainLcore)!;
+  return {
+    lcoreId: LCORE_ID_ANY, socketId: main.socketId, cpus: main.cpus, plan: rt.plan, desc: mm().descriptor, table,
+    procType: rt.procType, options: rt.options, ealArgs: rt.ealArgs, appArgs: rt.appArgs, runtimeDir: rt.runtimeDir,
+  };
+}
+
+/** rte_mp_channel_init; without the addon's mp functions (pure-TS subset) it is skipped with a warning. */
+function startMpOrWarn(runtimeDir: string, procType: 'primary' | 'secondary', boot: WorkerBoot): void {
+  try {
+    startMp(runtimeDir, procType, boot);
+  } catch (e) {
+    if (e instanceof TsdpdkError && e.code === 'ENOTSUP') {
+      log(LogLevel.WARNING, LOG_EAL, `EAL: multi-process channel disabled: ${e.message}\n`);
+      return;
+    }
+    throw e;
+  }
+}
+
+/**
+ * rte_eal_primary_proc_alive: whether a primary holds the lock on `configPath` (default: this process's
+ * <runtime>/config). In the primary itself, with no path, true.
+ */
+export function primaryProcAlive(configPath?: string): boolean {
+  const rt = configPath === undefined ? ealRuntime() : runtime;
+  const own = rt === null ? null : join(rt.runtimeDir, 'config');
+  // Our own lock: answer without opening the file (closing any fd of it would drop a primary's fcntl lock).
+  if (rt !== null && rt.procType === 'primary' && (configPath === undefined || resolve(configPath) === own)) return rt.configFd !== null;
+  return configFileLocked(configPath ?? own!);
 }
 
 /** Telemetry is on by default like DPDK's; without the addon (pure-TS subset) it is skipped with a warning. */
@@ -341,6 +379,7 @@ export function attachWorkerThread(boot: WorkerBoot): void {
 export async function cleanup(): Promise<void> {
   if (!state.initialized || runtime === null) return;
   await stopTelemetry();
+  await stopMp();
   // Reset this thread's state first so a failed init can be retried at once; then stop the workers.
   const rt = runtime;
   const m = state.mm;

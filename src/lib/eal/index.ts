@@ -1,6 +1,7 @@
 // Public face of the EAL (rte_eal.h, rte_lcore.h, rte_memzone.h, rte_malloc.h, rte_cycles.h, rte_log.h).
 
-export { init, cleanup, exit, processType, isInitialized, ealRuntime, VERSION, type EalRuntime } from './eal.js';
+export { init, cleanup, exit, processType, isInitialized, ealRuntime, primaryProcAlive, VERSION, type EalRuntime } from './eal.js';
+export * as mp from './mp.js';
 export {
   lcoreId, mainLcore, lcoreCount, lcoreIsEnabled, lcoreToSocketId, lcoreCpuset, socketId, lcoreList, workerLcores,
   foreachWorker, getNextLcore, getLcoreState, remoteLaunch, mpRemoteLaunch, waitLcore, mpWaitLcore, waitLcoreAsync,

@@ -28,6 +28,9 @@ export function vdevRemove(name: string): void {
   }
 }
 
+// Both process types register it, like vdev_scan: the primary answers scans, secondaries take SCAN_ONE.
+eal.mp.actionRegisterModule('bus_vdev_mp', new URL('./vdev_mp.js', import.meta.url), 'vdevMpAction');
+
 eal.registerBus({
   name: 'vdev',
   // Like DPDK: a device that fails to probe is logged and skipped; init goes on without it.
