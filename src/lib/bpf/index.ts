@@ -9,3 +9,4 @@ export { bpfBindMemory, pktLoad } from './pkt.js';
 export { CbpfProgram, bpfImage, BPF_MAXINSNS, BPF_MEMWORDS, type CbpfInsn } from './cbpf.js';
 export { bpfConvert } from './convert.js';
 export { bpfDump } from './dump.js';
+export { bpfPrmStore, bpfPrmRead } from './shm.js';
