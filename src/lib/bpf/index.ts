@@ -4,7 +4,7 @@ export { EbpfBuilder, insnAt, MBUF_ARG_SIZE, type BpfPrm, type Insn } from './pr
 export { validate } from './validate.js';
 export { Bpf, bpfLoad, type LoadOptions } from './load.js';
 export { bpfExec, bpfExecBurst } from './exec.js';
-export { jitCompile, jitExecBurst, jitSource, type JitFunc } from './jit.js';
+export { jitCompile, jitExecBurst, jitSource, type JitBurstFunc, type JitFunc } from './jit.js';
 export { bpfBindMemory, pktLoad } from './pkt.js';
 export { CbpfProgram, bpfImage, BPF_MAXINSNS, BPF_MEMWORDS, type CbpfInsn } from './cbpf.js';
 export { bpfConvert } from './convert.js';

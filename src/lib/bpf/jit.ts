@@ -8,6 +8,11 @@ import type { Bpf } from './load.js';
 import { T64, bswap32, divmod64, mul64, pktLoad } from './pkt.js';
 
 export type JitFunc = (ctx: number) => number;
+/**
+ * rte_bpf_exec_burst through the compiled program: rc[i] for ctx[from + i], i < n (rc as bpfExecBurst's).
+ * Returns the non-zero count.
+ */
+export type JitBurstFunc = (ctx: Uint32Array, rc: Uint32Array, n: number, from?: number) => number;
 
 const SIZE_OF = [4, 2, 1, 8];
 
@@ -24,7 +29,7 @@ export function jitSource(b: Bpf): string {
   const o: string[] = [];
   const regs = [];
   for (let r = 0; r < 10; r++) regs.push(`l${r} = 0, h${r} = 0`);
-  o.push('return function bpf_jit(ctx) {');
+  o.push('function bpf_jit(ctx) {');
   o.push(`let ${regs.join(', ')}, v = 0, pc = 0;`);
   o.push(`const l10 = ${D.MAX_BPF_STACK_SIZE}, h10 = ${STACK_TAG};`);
   o.push('l1 = ctx | 0;');
@@ -136,25 +141,26 @@ export function jitSource(b: Bpf): string {
   }
   o.push('default: return 0;');
   o.push('}');
-  o.push('};');
+  o.push('}');
+  // A burst loop per program keeps the call site monomorphic (inlinable).
+  o.push('function bpf_jit_burst(c, rc, n, from) {');
+  o.push('let kept = 0; const f = from | 0;');
+  o.push('for (let i = 0; i < n; i++) { const r = bpf_jit(c[f + i]); const v = r === 0 ? 0 : (r % 4294967296) || 1; rc[i] = v; if (v !== 0) kept++; }');
+  o.push('return kept;');
+  o.push('}');
+  o.push('return [bpf_jit, bpf_jit_burst];');
   return o.join('\n');
 }
 
-/** Builds the function once; the per-packet path is a plain call. */
-export function jitCompile(b: Bpf): JitFunc {
+/** Builds the functions once (one program run, and its burst loop); the per-packet path is a plain call. */
+export function jitCompile(b: Bpf): { one: JitFunc; burst: JitBurstFunc } {
   const src = jitSource(b);
-  const factory = new Function('pktLoad', 'mul64', 'divmod64', 'T64', 'bswap32', 'memArg', 'memLoad', 'memStore', src) as (...a: unknown[]) => JitFunc;
-  return factory(pktLoad, mul64, divmod64, T64, bswap32, memArg, memLoad, memStore);
+  const factory = new Function('pktLoad', 'mul64', 'divmod64', 'T64', 'bswap32', 'memArg', 'memLoad', 'memStore', src) as (...a: unknown[]) => [JitFunc, JitBurstFunc];
+  const [one, burst] = factory(pktLoad, mul64, divmod64, T64, bswap32, memArg, memLoad, memStore);
+  return { one, burst };
 }
 
-/** rte_bpf_exec_burst through the compiled function; same rc convention as bpfExecBurst. */
-export function jitExecBurst(f: JitFunc, ctx: Uint32Array, rc: Uint32Array, n: number): number {
-  let kept = 0;
-  for (let i = 0; i < n; i++) {
-    const r = f(ctx[i]!);
-    const v = r === 0 ? 0 : (r % 4294967296) || 1;
-    rc[i] = v;
-    if (v !== 0) kept++;
-  }
-  return kept;
+/** rte_bpf_exec_burst through the compiled program (needs bpfLoad(prm, { jit: true })). */
+export function jitExecBurst(b: Bpf, ctx: Uint32Array, rc: Uint32Array, n: number): number {
+  return b.jitBurst!(ctx, rc, n);
 }

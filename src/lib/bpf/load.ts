@@ -3,7 +3,7 @@
 import * as D from './bpf_def.js';
 import type { BpfPrm } from './program.js';
 import { validate } from './validate.js';
-import { jitCompile, type JitFunc } from './jit.js';
+import { jitCompile, type JitBurstFunc, type JitFunc } from './jit.js';
 
 export class Bpf {
   readonly n: number;
@@ -18,6 +18,8 @@ export class Bpf {
   readonly prm: BpfPrm;
   /** Compiled version (rte_bpf_get_jit), null when not asked for. */
   jit: JitFunc | null = null;
+  /** Its burst loop. */
+  jitBurst: JitBurstFunc | null = null;
 
   constructor(prm: BpfPrm) {
     const n = prm.nbIns;
@@ -52,6 +54,10 @@ export interface LoadOptions {
 export function bpfLoad(prm: BpfPrm, opts: LoadOptions = {}): Bpf {
   validate(prm);
   const b = new Bpf({ ...prm, ins: prm.ins.slice(0, prm.nbIns * D.EBPF_INSN_SIZE) });
-  if (opts.jit) b.jit = jitCompile(b);
+  if (opts.jit) {
+    const j = jitCompile(b);
+    b.jit = j.one;
+    b.jitBurst = j.burst;
+  }
   return b;
 }

@@ -14,7 +14,7 @@
 // Capture copies carry a 16-byte private area: ts seconds u32, ts nanoseconds u32, original length u32,
 // queue u16, direction u16 (1 Rx, 2 Tx; pcapng's epb_flags values). The mbuf port is the captured port.
 
-import { bpfBindMemory, bpfLoad, bpfPrmRead, RTE_BPF_ARG_PTR_MBUF, type JitFunc } from '../bpf/index.js';
+import { bpfBindMemory, bpfLoad, bpfPrmRead, RTE_BPF_ARG_PTR_MBUF, type JitBurstFunc } from '../bpf/index.js';
 import { fail } from '../eal/errors.js';
 import * as eal from '../eal/index.js';
 import { MAX_QUEUES_PER_PORT, RTE_MAX_ETHPORTS } from '../ethdev/constants.js';
@@ -64,7 +64,7 @@ export interface PdumpStats {
   ringfull: number;
 }
 
-const rejectAll: JitFunc = () => 0;
+const rejectAll: JitBurstFunc = (_c, rc, n) => { rc.fill(0, 0, n); return 0; };
 
 // ---- per-thread state of the burst hooks ----
 let PW: eal.SharedWindow | null = null;
@@ -72,12 +72,13 @@ let U32 = null as unknown as Uint32Array;
 let U16 = null as unknown as Uint16Array;
 let F64 = null as unknown as Float64Array;
 let scratch = null as unknown as Uint32Array;
+const verdict = new Uint32Array(CHUNK);
 /** u32 index of each queue's flag word + 1 (0 = not computed yet); Rx then Tx. */
 const flagIdx = new Int32Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2);
 const cGen = new Int32Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(-1);
 const cRing: (Ring | null)[] = new Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(null);
 const cPool: (Mempool | null)[] = new Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(null);
-const cFilter: (JitFunc | null)[] = new Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(null);
+const cFilter: (JitBurstFunc | null)[] = new Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(null);
 
 function bind(w: eal.SharedWindow): void {
   PW = w;
@@ -94,12 +95,12 @@ function bind(w: eal.SharedWindow): void {
 }
 
 /** Loads (validates, compiles) the queue's filter; a program that does not load rejects everything. */
-function loadFilter(off: number): JitFunc | null {
+function loadFilter(off: number): JitBurstFunc | null {
   if (off === 0) return null;
   try {
     const prm = bpfPrmRead(PW!.u8, U32, off);
     if (prm.argType !== RTE_BPF_ARG_PTR_MBUF) fail('EINVAL', 'pdump: filter must take the mbuf');
-    return bpfLoad(prm, { jit: true }).jit;
+    return bpfLoad(prm, { jit: true }).jitBurst;
   } catch (e) {
     eal.log.logf(eal.log.LogLevel.ERR, eal.log.RTE_LOGTYPE_EAL, 'PDUMP', `cannot load the capture filter: ${(e as Error).message}`);
     return rejectAll;
@@ -166,9 +167,11 @@ function capture(port: number, queue: number, k: number, e: number, dir: number,
     while (i < nb) {
       let c = 0;
       const end = nb - i > CHUNK ? i + CHUNK : nb;
+      const from = i;
+      if (filter !== null) filter(mbufs, verdict, end - i, i);
       for (; i < end; i++) {
         const m = mbufs[i]!;
-        if (filter !== null && filter(m) === 0) {
+        if (filter !== null && verdict[i - from] === 0) {
           F64[fs + 3]! += 1; // filtered
           continue;
         }
