@@ -2,16 +2,19 @@
 // private 512-byte stack; pointers are window offsets, except the stack's, tagged by a high half no
 // window pointer has. Allocates nothing per run.
 
-import * as D from './bpf_def.js';
+import {
+  BPF_ADD, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_IND, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_LD, BPF_LDX, BPF_LSH, BPF_MOD, BPF_MUL, BPF_NEG, BPF_OR, BPF_RSH, BPF_ST, BPF_SUB, BPF_X, BPF_XOR, EBPF_ALU64, EBPF_ARSH, EBPF_END, EBPF_EXIT, EBPF_JLE, EBPF_JLT, EBPF_JNE, EBPF_JSGE, EBPF_JSGT, EBPF_JSLE, EBPF_JSLT, EBPF_MOV, EBPF_REG_NUM, EBPF_TO_BE, EBPF_XADD, MAX_BPF_STACK_SIZE, RTE_BPF_ARG_PTR_MBUF,
+} from './bpf_def.js';
 import type { Bpf } from './load.js';
-import { DV, T64, U8, bswap32, divmod64, mul64, pktLoad } from './pkt.js';
+import { DV, T64, U16, U32, U8, bswap32, divmod64, mul64, pktLoad } from './pkt.js';
+import { M_BUF_ADDR, M_DATA_LEN, M_DATA_OFF, M_PKT_LEN } from '../mbuf/mbuf_layout.js';
 
 /** High half of pointers into the private stack. */
 export const STACK_TAG = 0x5354acc0 | 0;
-const SCRATCH = D.EBPF_REG_NUM; // an extra register slot for XADD
-const RL = new Int32Array(D.EBPF_REG_NUM + 1);
-const RH = new Int32Array(D.EBPF_REG_NUM + 1);
-const STK = new Uint8Array(D.MAX_BPF_STACK_SIZE);
+const SCRATCH = EBPF_REG_NUM; // an extra register slot for XADD
+const RL = new Int32Array(EBPF_REG_NUM + 1);
+const RH = new Int32Array(EBPF_REG_NUM + 1);
+const STK = new Uint8Array(MAX_BPF_STACK_SIZE);
 const SDV = new DataView(STK.buffer);
 
 /** Address check for a load/store: the stack byte index (>= 0), window offset + WIN, or -1. */
@@ -21,7 +24,7 @@ let argHi = 0;
 
 function addr(h: number, l: number, off: number, size: number): number {
   const a = l + off;
-  if (h === STACK_TAG) return a >= 0 && a + size <= D.MAX_BPF_STACK_SIZE ? a : -1;
+  if (h === STACK_TAG) return a >= 0 && a + size <= MAX_BPF_STACK_SIZE ? a : -1;
   if (h !== 0) return -1;
   const w = a >>> 0;
   return w >= argLo && w + size <= argHi ? w + WIN : -1;
@@ -71,35 +74,86 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
   RH.fill(0);
   RL[1] = ctx;
   RH[10] = STACK_TAG;
-  RL[10] = D.MAX_BPF_STACK_SIZE;
+  RL[10] = MAX_BPF_STACK_SIZE;
   const code = bpf.code, dst = bpf.dst, src = bpf.src, offs = bpf.off, imms = bpf.imm;
+  // First segment of the argument mbuf, for packet loads that stay inside it.
+  let lim = 0, base = 0;
+  const c0 = ctx | 0;
+  if (bpf.argType === RTE_BPF_ARG_PTR_MBUF) {
+    const pl = U32[(ctx + M_PKT_LEN) >>> 2]!, dl = U16[(ctx + M_DATA_LEN) >>> 1]!;
+    lim = dl < pl ? dl : pl;
+    base = U32[(ctx + M_BUF_ADDR) >>> 2]! + U16[(ctx + M_DATA_OFF) >>> 1]!;
+  }
   let pc = 0;
   for (;;) {
     const c = code[pc]!;
     const d = dst[pc]!;
+    // The opcodes converted filters are made of, on a dense switch (a jump table); the rest below.
+    switch (c) {
+      case 0x15: case 0x55: case 0x25: case 0x35: case 0x45: case 0xa5: case 0xb5: { // jeq jne jgt jge jset jlt jle, K
+        const k = imms[pc]!;
+        if (RH[d] === 0 && k >= 0) {
+          const v = RL[d]! >>> 0;
+          let t: boolean;
+          if (c === 0x15) t = v === k;
+          else if (c === 0x55) t = v !== k;
+          else if (c === 0x25) t = v > k;
+          else if (c === 0x35) t = v >= k;
+          else if (c === 0x45) t = (v & k) !== 0;
+          else if (c === 0xa5) t = v < k;
+          else t = v <= k;
+          pc = t ? offs[pc]! : pc + 1;
+          continue;
+        }
+        break;
+      }
+      case 0x05: pc = offs[pc]!; continue; // ja
+      case 0x95: return (RH[0]! >>> 0) * 4294967296 + (RL[0]! >>> 0); // exit
+      case 0x54: RL[d] = RL[d]! & imms[pc]!; RH[d] = 0; pc++; continue; // and32 K
+      case 0x64: RL[d] = RL[d]! << (imms[pc]! & 31); RH[d] = 0; pc++; continue; // lsh32 K
+      case 0xb4: RL[d] = imms[pc]!; RH[d] = 0; pc++; continue; // mov32 K
+      case 0xbf: { const s = src[pc]!; RL[d] = RL[s]!; RH[d] = RH[s]!; pc++; continue; } // mov X
+      case 0xaf: { const s = src[pc]!; RL[d] = RL[d]! ^ RL[s]!; RH[d] = RH[d]! ^ RH[s]!; pc++; continue; } // xor X
+      default: break;
+    }
     const cls = c & 7;
-    if (cls === D.BPF_ALU || cls === D.EBPF_ALU64) {
+    if (cls === BPF_LD && (c & 0xe0) !== BPF_IMM) {
+      const off = (c & 0xe0) === BPF_IND ? (imms[pc]! + RL[src[pc]!]!) >>> 0 : imms[pc]! >>> 0;
+      const size = SIZE_OF[(c & 0x18) >>> 3]!;
+      if (off + size <= lim && RL[6] === c0) {
+        const p = base + off;
+        RL[0] = size === 1 ? U8[p]! : size === 2 ? (U8[p]! << 8) | U8[p + 1]! : (U8[p]! << 24) | (U8[p + 1]! << 16) | (U8[p + 2]! << 8) | U8[p + 3]!;
+      } else {
+        const v = pktLoad(RL[6]!, off, size);
+        if (v < 0) return 0;
+        RL[0] = v;
+      }
+      RH[0] = 0;
+      pc++;
+      continue;
+    }
+    if (cls === BPF_ALU || cls === EBPF_ALU64) {
       const op = c & 0xf0;
       let sl: number, sh: number;
-      if ((c & D.BPF_X) !== 0 && op !== D.EBPF_END) { sl = RL[src[pc]!]!; sh = RH[src[pc]!]!; } else { sl = imms[pc]!; sh = sl >> 31; }
+      if ((c & BPF_X) !== 0 && op !== EBPF_END) { sl = RL[src[pc]!]!; sh = RH[src[pc]!]!; } else { sl = imms[pc]!; sh = sl >> 31; }
       const dl = RL[d]!;
-      if (cls === D.BPF_ALU) {
+      if (cls === BPF_ALU) {
         let r = 0;
         switch (op) {
-          case D.BPF_ADD: r = dl + sl; break;
-          case D.BPF_SUB: r = dl - sl; break;
-          case D.BPF_MUL: r = Math.imul(dl, sl); break;
-          case D.BPF_DIV: if (sl === 0) return 0; r = Math.floor((dl >>> 0) / (sl >>> 0)); break;
-          case D.BPF_MOD: if (sl === 0) return 0; r = (dl >>> 0) % (sl >>> 0); break;
-          case D.BPF_OR: r = dl | sl; break;
-          case D.BPF_AND: r = dl & sl; break;
-          case D.BPF_XOR: r = dl ^ sl; break;
-          case D.BPF_LSH: r = dl << (sl & 31); break;
-          case D.BPF_RSH: r = dl >>> (sl & 31); break;
-          case D.BPF_NEG: r = -dl; break;
-          case D.EBPF_MOV: r = sl; break;
-          case D.EBPF_END:
-            if ((c & D.EBPF_TO_BE) !== 0) {
+          case BPF_ADD: r = dl + sl; break;
+          case BPF_SUB: r = dl - sl; break;
+          case BPF_MUL: r = Math.imul(dl, sl); break;
+          case BPF_DIV: if (sl === 0) return 0; r = Math.floor((dl >>> 0) / (sl >>> 0)); break;
+          case BPF_MOD: if (sl === 0) return 0; r = (dl >>> 0) % (sl >>> 0); break;
+          case BPF_OR: r = dl | sl; break;
+          case BPF_AND: r = dl & sl; break;
+          case BPF_XOR: r = dl ^ sl; break;
+          case BPF_LSH: r = dl << (sl & 31); break;
+          case BPF_RSH: r = dl >>> (sl & 31); break;
+          case BPF_NEG: r = -dl; break;
+          case EBPF_MOV: r = sl; break;
+          case EBPF_END:
+            if ((c & EBPF_TO_BE) !== 0) {
               if (sl === 16) r = ((dl & 0xff) << 8) | ((dl >>> 8) & 0xff);
               else if (sl === 32) r = bswap32(dl);
               else { RL[d] = bswap32(RH[d]!); RH[d] = bswap32(dl); pc++; continue; }
@@ -116,28 +170,28 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
       } else {
         const dh = RH[d]!;
         switch (op) {
-          case D.BPF_ADD: { const l = (dl >>> 0) + (sl >>> 0); RL[d] = l; RH[d] = dh + sh + (l > 0xffffffff ? 1 : 0); break; }
-          case D.BPF_SUB: { const l = (dl >>> 0) - (sl >>> 0); RL[d] = l; RH[d] = dh - sh - (l < 0 ? 1 : 0); break; }
-          case D.BPF_MUL: mul64(dh, dl, sh, sl); RH[d] = T64[0]!; RL[d] = T64[1]!; break;
-          case D.BPF_DIV: case D.BPF_MOD:
+          case BPF_ADD: { const l = (dl >>> 0) + (sl >>> 0); RL[d] = l; RH[d] = dh + sh + (l > 0xffffffff ? 1 : 0); break; }
+          case BPF_SUB: { const l = (dl >>> 0) - (sl >>> 0); RL[d] = l; RH[d] = dh - sh - (l < 0 ? 1 : 0); break; }
+          case BPF_MUL: mul64(dh, dl, sh, sl); RH[d] = T64[0]!; RL[d] = T64[1]!; break;
+          case BPF_DIV: case BPF_MOD:
             if (sl === 0 && sh === 0) return 0;
-            divmod64(dh, dl, sh, sl, op === D.BPF_MOD); RH[d] = T64[0]!; RL[d] = T64[1]!; break;
-          case D.BPF_OR: RL[d] = dl | sl; RH[d] = dh | sh; break;
-          case D.BPF_AND: RL[d] = dl & sl; RH[d] = dh & sh; break;
-          case D.BPF_XOR: RL[d] = dl ^ sl; RH[d] = dh ^ sh; break;
-          case D.EBPF_MOV: RL[d] = sl; RH[d] = sh; break;
-          case D.BPF_NEG: { const l = -(dl >>> 0); RL[d] = l; RH[d] = ~dh + (l === 0 ? 1 : 0); break; }
-          case D.BPF_LSH: {
+            divmod64(dh, dl, sh, sl, op === BPF_MOD); RH[d] = T64[0]!; RL[d] = T64[1]!; break;
+          case BPF_OR: RL[d] = dl | sl; RH[d] = dh | sh; break;
+          case BPF_AND: RL[d] = dl & sl; RH[d] = dh & sh; break;
+          case BPF_XOR: RL[d] = dl ^ sl; RH[d] = dh ^ sh; break;
+          case EBPF_MOV: RL[d] = sl; RH[d] = sh; break;
+          case BPF_NEG: { const l = -(dl >>> 0); RL[d] = l; RH[d] = ~dh + (l === 0 ? 1 : 0); break; }
+          case BPF_LSH: {
             const n = sl & 63;
             if (n >= 32) { RH[d] = dl << (n - 32); RL[d] = 0; } else if (n > 0) { RH[d] = (dh << n) | (dl >>> (32 - n)); RL[d] = dl << n; }
             break;
           }
-          case D.BPF_RSH: {
+          case BPF_RSH: {
             const n = sl & 63;
             if (n >= 32) { RL[d] = dh >>> (n - 32); RH[d] = 0; } else if (n > 0) { RL[d] = (dl >>> n) | (dh << (32 - n)); RH[d] = dh >>> n; }
             break;
           }
-          case D.EBPF_ARSH: {
+          case EBPF_ARSH: {
             const n = sl & 63;
             if (n >= 32) { RL[d] = dh >> (n - 32); RH[d] = dh >> 31; } else if (n > 0) { RL[d] = (dl >>> n) | (dh << (32 - n)); RH[d] = dh >> n; }
             break;
@@ -148,49 +202,43 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
       pc++;
       continue;
     }
-    if (cls === D.BPF_JMP) {
+    if (cls === BPF_JMP) {
       const op = c & 0xf0;
-      if (op === D.BPF_JA) { pc = offs[pc]!; continue; }
-      if (op === D.EBPF_EXIT) return (RH[0]! >>> 0) * 4294967296 + (RL[0]! >>> 0);
+      if (op === BPF_JA) { pc = offs[pc]!; continue; }
+      if (op === EBPF_EXIT) return (RH[0]! >>> 0) * 4294967296 + (RL[0]! >>> 0);
       let sl: number, sh: number;
-      if ((c & D.BPF_X) !== 0) { sl = RL[src[pc]!]!; sh = RH[src[pc]!]!; } else { sl = imms[pc]!; sh = sl >> 31; }
+      if ((c & BPF_X) !== 0) { sl = RL[src[pc]!]!; sh = RH[src[pc]!]!; } else { sl = imms[pc]!; sh = sl >> 31; }
       const dl = RL[d]!, dh = RH[d]!;
       let t: boolean;
       switch (op) {
-        case D.BPF_JEQ: t = dl === sl && dh === sh; break;
-        case D.EBPF_JNE: t = dl !== sl || dh !== sh; break;
-        case D.BPF_JGT: t = dh !== sh ? (dh >>> 0) > (sh >>> 0) : (dl >>> 0) > (sl >>> 0); break;
-        case D.BPF_JGE: t = dh !== sh ? (dh >>> 0) > (sh >>> 0) : (dl >>> 0) >= (sl >>> 0); break;
-        case D.EBPF_JLT: t = dh !== sh ? (dh >>> 0) < (sh >>> 0) : (dl >>> 0) < (sl >>> 0); break;
-        case D.EBPF_JLE: t = dh !== sh ? (dh >>> 0) < (sh >>> 0) : (dl >>> 0) <= (sl >>> 0); break;
-        case D.EBPF_JSGT: t = dh !== sh ? dh > sh : (dl >>> 0) > (sl >>> 0); break;
-        case D.EBPF_JSGE: t = dh !== sh ? dh > sh : (dl >>> 0) >= (sl >>> 0); break;
-        case D.EBPF_JSLT: t = dh !== sh ? dh < sh : (dl >>> 0) < (sl >>> 0); break;
-        case D.EBPF_JSLE: t = dh !== sh ? dh < sh : (dl >>> 0) <= (sl >>> 0); break;
-        case D.BPF_JSET: t = ((dl & sl) | (dh & sh)) !== 0; break;
+        case BPF_JEQ: t = dl === sl && dh === sh; break;
+        case EBPF_JNE: t = dl !== sl || dh !== sh; break;
+        case BPF_JGT: t = dh !== sh ? (dh >>> 0) > (sh >>> 0) : (dl >>> 0) > (sl >>> 0); break;
+        case BPF_JGE: t = dh !== sh ? (dh >>> 0) > (sh >>> 0) : (dl >>> 0) >= (sl >>> 0); break;
+        case EBPF_JLT: t = dh !== sh ? (dh >>> 0) < (sh >>> 0) : (dl >>> 0) < (sl >>> 0); break;
+        case EBPF_JLE: t = dh !== sh ? (dh >>> 0) < (sh >>> 0) : (dl >>> 0) <= (sl >>> 0); break;
+        case EBPF_JSGT: t = dh !== sh ? dh > sh : (dl >>> 0) > (sl >>> 0); break;
+        case EBPF_JSGE: t = dh !== sh ? dh > sh : (dl >>> 0) >= (sl >>> 0); break;
+        case EBPF_JSLT: t = dh !== sh ? dh < sh : (dl >>> 0) < (sl >>> 0); break;
+        case EBPF_JSLE: t = dh !== sh ? dh < sh : (dl >>> 0) <= (sl >>> 0); break;
+        case BPF_JSET: t = ((dl & sl) | (dh & sh)) !== 0; break;
         default: return 0; // CALL: no external symbols
       }
       pc = t ? offs[pc]! : pc + 1;
       continue;
     }
-    if (cls === D.BPF_LD) {
+    if (cls === BPF_LD) {
       const mode = c & 0xe0;
-      if (mode === D.BPF_IMM) { // 64-bit immediate, two slots
+      if (mode === BPF_IMM) { // 64-bit immediate, two slots
         RL[d] = imms[pc]!;
         RH[d] = imms[pc + 1]!;
         pc += 2;
         continue;
       }
-      const off = mode === D.BPF_IND ? (imms[pc]! + RL[src[pc]!]!) >>> 0 : imms[pc]! >>> 0;
-      const v = pktLoad(RL[6]!, off, SIZE_OF[(c & 0x18) >>> 3]!);
-      if (v < 0) return 0;
-      RL[0] = v;
-      RH[0] = 0;
-      pc++;
-      continue;
+      return 0; // ABS/IND handled above
     }
     const size = SIZE_OF[(c & 0x18) >>> 3]!;
-    if (cls === D.BPF_LDX) {
+    if (cls === BPF_LDX) {
       const s = src[pc]!;
       const a = addr(RH[s]!, RL[s]!, offs[pc]!, size);
       if (a < 0) return 0;
@@ -199,8 +247,8 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
       const a = addr(RH[d]!, RL[d]!, offs[pc]!, size);
       if (a < 0) return 0;
       let h: number, l: number;
-      if (cls === D.BPF_ST) { l = imms[pc]!; h = l >> 31; } else { l = RL[src[pc]!]!; h = RH[src[pc]!]!; }
-      if ((c & 0xe0) === D.EBPF_XADD) { // atomic add (one lcore per program run, so a plain add)
+      if (cls === BPF_ST) { l = imms[pc]!; h = l >> 31; } else { l = RL[src[pc]!]!; h = RH[src[pc]!]!; }
+      if ((c & 0xe0) === EBPF_XADD) { // atomic add (one lcore per program run, so a plain add)
         loadMem(a, size, SCRATCH);
         const s = (RL[SCRATCH]! >>> 0) + (l >>> 0);
         h = size === 8 ? RH[SCRATCH]! + h + (s > 0xffffffff ? 1 : 0) : 0;

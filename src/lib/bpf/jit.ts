@@ -5,7 +5,8 @@
 import * as D from './bpf_def.js';
 import { STACK_TAG, memArg, memLoad, memStore } from './exec.js';
 import type { Bpf } from './load.js';
-import { T64, bswap32, divmod64, mul64, pktLoad } from './pkt.js';
+import { MEM, T64, bswap32, divmod64, mul64, pktLoad } from './pkt.js';
+import { M_BUF_ADDR, M_DATA_LEN, M_DATA_OFF, M_PKT_LEN } from '../mbuf/mbuf_layout.js';
 
 export type JitFunc = (ctx: number) => number;
 /**
@@ -16,14 +17,68 @@ export type JitBurstFunc = (ctx: Uint32Array, rc: Uint32Array, n: number, from?:
 
 const SIZE_OF = [4, 2, 1, 8];
 
+/**
+ * For each instruction, a bit per register whose high half is known to be 0 on entry (every path), so
+ * comparisons and moves can skip it. All jumps go forward, so one pass in index order sees every
+ * predecessor first.
+ */
+function highZero(b: Bpf): Uint16Array {
+  const ALL = 0x3ff; // r0..r9 (r10 holds the stack tag)
+  const inS = new Uint16Array(b.n + 1).fill(0xffff);
+  for (let i = 0; i < b.n; i++) {
+    // A backward jump (allowed when it makes no loop) breaks the one-pass order: assume nothing.
+    if ((b.code[i]! & 7) === D.BPF_JMP && b.off[i]! <= i && (b.code[i]! & 0xf0) !== D.EBPF_EXIT && (b.code[i]! & 0xf0) !== D.EBPF_CALL) return inS.fill(0);
+  }
+  inS[0] = ALL;
+  const meet = (t: number, v: number) => { inS[t] = inS[t]! & v; };
+  for (let i = 0; i < b.n; i++) {
+    const c = b.code[i]!;
+    const cls = c & 7, op = c & 0xf0, d = b.dst[i]!, s = b.src[i]!, imm = b.imm[i]!;
+    let v = inS[i]!;
+    const bit = 1 << d;
+    const srcZero = (c & D.BPF_X) !== 0 ? (v >> s) & 1 : imm >= 0 ? 1 : 0;
+    const set = (z: boolean | number) => { v = z ? v | bit : v & ~bit; };
+    if (cls === D.BPF_ALU) {
+      set(!(op === D.EBPF_END && imm === 64) || false);
+    } else if (cls === D.EBPF_ALU64) {
+      const dz = (v >> d) & 1;
+      if (op === D.EBPF_MOV) set(srcZero);
+      else if (op === D.BPF_AND) set(dz || srcZero);
+      else if (op === D.BPF_OR || op === D.BPF_XOR) set(dz && srcZero);
+      else if ((op === D.BPF_RSH) && (c & D.BPF_X) === 0) set(dz || imm >= 32);
+      else if (op === D.BPF_DIV || op === D.BPF_MOD || op === D.BPF_RSH) set(dz && srcZero);
+      else set(false);
+    } else if (cls === D.BPF_LD) {
+      if (c === (D.BPF_LD | D.BPF_IMM | D.EBPF_DW)) {
+        set(b.imm[i + 1] === 0);
+        meet(i + 2, v);
+        i++;
+        continue;
+      }
+      v |= 1; // r0 = packet bytes
+    } else if (cls === D.BPF_LDX) {
+      set((c & 0x18) !== D.EBPF_DW);
+    } else if (cls === D.BPF_JMP) {
+      if (op === D.EBPF_EXIT || op === D.EBPF_CALL) continue;
+      meet(b.off[i]!, v);
+      if (op === D.BPF_JA) continue;
+    }
+    meet(i + 1, v);
+  }
+  return inS;
+}
+
 export function jitSource(b: Bpf): string {
+  const hz = highZero(b);
   const targets = new Set<number>([0]);
   let usesMem = false;
+  let usesPkt = false;
   for (let i = 0; i < b.n; i++) {
     const c = b.code[i]!;
     const cls = c & 7;
     if (cls === D.BPF_JMP && (c & 0xf0) !== D.EBPF_EXIT && (c & 0xf0) !== D.EBPF_CALL) targets.add(b.off[i]!);
     if (cls === D.BPF_LDX || cls === D.BPF_ST || cls === D.BPF_STX) usesMem = true;
+    if (cls === D.BPF_LD && (c & 0xe0) !== D.BPF_IMM) usesPkt = true;
     if (c === (D.BPF_LD | D.BPF_IMM | D.EBPF_DW)) i++;
   }
   const o: string[] = [];
@@ -34,6 +89,15 @@ export function jitSource(b: Bpf): string {
   o.push(`const l10 = ${D.MAX_BPF_STACK_SIZE}, h10 = ${STACK_TAG};`);
   o.push('l1 = ctx | 0;');
   if (usesMem) o.push(`memArg(ctx, ${b.argSize});`);
+  if (usesPkt) {
+    // First segment of the argument mbuf: packet loads inside it read the bytes directly.
+    o.push('const u8 = MEM.u8, u16 = MEM.u16, u32 = MEM.u32;');
+    o.push(`const pl = u32[(ctx + ${M_PKT_LEN}) >>> 2], dl = u16[(ctx + ${M_DATA_LEN}) >>> 1];`);
+    o.push('const lim = dl < pl ? dl : pl;');
+    o.push(`const base = u32[(ctx + ${M_BUF_ADDR}) >>> 2] + u16[(ctx + ${M_DATA_OFF}) >>> 1];`);
+    o.push('const c0 = ctx | 0;');
+    o.push('let p = 0;');
+  }
   o.push('for (;;) switch (pc) {');
   for (let i = 0; i < b.n; i++) {
     if (targets.has(i)) o.push(`case ${i}:`);
@@ -101,6 +165,19 @@ export function jitSource(b: Bpf): string {
       const t = b.off[i]!;
       const U = (a: string) => `(${a} >>> 0)`;
       let cond = '';
+      const z = hz[i]!;
+      if (((z >> d) & 1) !== 0 && (x ? ((z >> s) & 1) !== 0 : imm >= 0) && op !== D.BPF_JA && op !== D.EBPF_EXIT && op !== D.EBPF_CALL) {
+        // Both high halves are 0: a 32-bit compare.
+        const R = x ? U(SL) : String(imm);
+        const Ls = U(L);
+        const c32: Record<number, string> = {
+          [D.BPF_JEQ]: `${L} === ${SL}`, [D.EBPF_JNE]: `${L} !== ${SL}`, [D.BPF_JGT]: `${Ls} > ${R}`, [D.BPF_JGE]: `${Ls} >= ${R}`,
+          [D.EBPF_JLT]: `${Ls} < ${R}`, [D.EBPF_JLE]: `${Ls} <= ${R}`, [D.EBPF_JSGT]: `${Ls} > ${R}`, [D.EBPF_JSGE]: `${Ls} >= ${R}`,
+          [D.EBPF_JSLT]: `${Ls} < ${R}`, [D.EBPF_JSLE]: `${Ls} <= ${R}`, [D.BPF_JSET]: `(${L} & ${SL}) !== 0`,
+        };
+        o.push(`if (${c32[op]}) { pc = ${t}; continue; }`);
+        continue;
+      }
       switch (op) {
         case D.BPF_JA: o.push(`pc = ${t}; continue;`); continue;
         case D.EBPF_EXIT: o.push('return (h0 >>> 0) * 4294967296 + (l0 >>> 0);'); continue;
@@ -125,8 +202,15 @@ export function jitSource(b: Bpf): string {
         i++;
         continue;
       }
-      const off = mode === D.BPF_IND ? `(${imm} + l${s}) >>> 0` : `${imm >>> 0}`;
-      o.push(`v = pktLoad(l6, ${off}, ${SIZE_OF[(c & 0x18) >>> 3]}); if (v < 0) return 0; l0 = v | 0; h0 = 0;`);
+      const size = SIZE_OF[(c & 0x18) >>> 3]!;
+      const rd = size === 1 ? 'u8[p]' : size === 2 ? '(u8[p] << 8) | u8[p + 1]' : '(u8[p] << 24) | (u8[p + 1] << 16) | (u8[p + 2] << 8) | u8[p + 3]';
+      if (mode === D.BPF_IND) {
+        o.push(`v = (${imm} + l${s}) >>> 0;`);
+        o.push(`if (v + ${size} <= lim && l6 === c0) { p = base + v; l0 = ${rd}; } else { v = pktLoad(l6, v, ${size}); if (v < 0) return 0; l0 = v | 0; }`);
+      } else {
+        o.push(`if (${(imm >>> 0) + size} <= lim && l6 === c0) { p = base + ${imm >>> 0}; l0 = ${rd}; } else { v = pktLoad(l6, ${imm >>> 0}, ${size}); if (v < 0) return 0; l0 = v | 0; }`);
+      }
+      o.push('h0 = 0;');
     } else {
       const size = SIZE_OF[(c & 0x18) >>> 3]!;
       const off = b.off[i]!;
@@ -155,8 +239,8 @@ export function jitSource(b: Bpf): string {
 /** Builds the functions once (one program run, and its burst loop); the per-packet path is a plain call. */
 export function jitCompile(b: Bpf): { one: JitFunc; burst: JitBurstFunc } {
   const src = jitSource(b);
-  const factory = new Function('pktLoad', 'mul64', 'divmod64', 'T64', 'bswap32', 'memArg', 'memLoad', 'memStore', src) as (...a: unknown[]) => [JitFunc, JitBurstFunc];
-  const [one, burst] = factory(pktLoad, mul64, divmod64, T64, bswap32, memArg, memLoad, memStore);
+  const factory = new Function('pktLoad', 'mul64', 'divmod64', 'T64', 'bswap32', 'memArg', 'memLoad', 'memStore', 'MEM', src) as (...a: unknown[]) => [JitFunc, JitBurstFunc];
+  const [one, burst] = factory(pktLoad, mul64, divmod64, T64, bswap32, memArg, memLoad, memStore, MEM);
   return { one, burst };
 }
 

@@ -8,12 +8,18 @@ export let U16: Uint16Array = new Uint16Array(4);
 export let U32: Uint32Array = new Uint32Array(2);
 export let DV: DataView = new DataView(U8.buffer);
 
+/** The same views for compiled programs, which read them once per run. */
+export const MEM = { u8: U8, u16: U16, u32: U32 };
+
 /** Points the engines at a window (views indexed by window offset). */
 export function bpfBindMemory(u8: Uint8Array, u16?: Uint16Array, u32?: Uint32Array): void {
   U8 = u8;
   U16 = u16 ?? new Uint16Array(u8.buffer, u8.byteOffset, u8.byteLength >>> 1);
   U32 = u32 ?? new Uint32Array(u8.buffer, u8.byteOffset, u8.byteLength >>> 2);
   DV = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+  MEM.u8 = U8;
+  MEM.u16 = U16;
+  MEM.u32 = U32;
 }
 
 /**
