@@ -66,15 +66,150 @@ function storeMem(a: number, size: number, h: number, l: number): void {
 
 const SIZE_OF = [4, 2, 1, 8];
 
+const ABORT = -1;
+const EXITED = -2;
+
+/** Every other instruction: the next pc, ABORT (the program returns 0) or EXITED (r0 is the result). */
+function step(bpf: Bpf, pc: number): number {
+  const rl = RL, rh = RH;
+  const c = bpf.code[pc]!, d = bpf.dst[pc]!;
+  const src = bpf.src, offs = bpf.off, imms = bpf.imm;
+  const cls = c & 7;
+  if (cls === BPF_ALU || cls === EBPF_ALU64) {
+    const op = c & 0xf0;
+    let sl: number, sh: number;
+    if ((c & BPF_X) !== 0 && op !== EBPF_END) { sl = rl[src[pc]!]!; sh = rh[src[pc]!]!; } else { sl = imms[pc]!; sh = sl >> 31; }
+    const dl = rl[d]!;
+    if (cls === BPF_ALU) {
+      let r = 0;
+      switch (op) {
+        case BPF_ADD: r = dl + sl; break;
+        case BPF_SUB: r = dl - sl; break;
+        case BPF_MUL: r = Math.imul(dl, sl); break;
+        case BPF_DIV: if (sl === 0) return ABORT; r = Math.floor((dl >>> 0) / (sl >>> 0)); break;
+        case BPF_MOD: if (sl === 0) return ABORT; r = (dl >>> 0) % (sl >>> 0); break;
+        case BPF_OR: r = dl | sl; break;
+        case BPF_AND: r = dl & sl; break;
+        case BPF_XOR: r = dl ^ sl; break;
+        case BPF_LSH: r = dl << (sl & 31); break;
+        case BPF_RSH: r = dl >>> (sl & 31); break;
+        case BPF_NEG: r = -dl; break;
+        case EBPF_MOV: r = sl; break;
+        case EBPF_END:
+          if ((c & EBPF_TO_BE) !== 0) {
+            if (sl === 16) r = ((dl & 0xff) << 8) | ((dl >>> 8) & 0xff);
+            else if (sl === 32) r = bswap32(dl);
+            else { rl[d] = bswap32(rh[d]!); rh[d] = bswap32(dl); return pc + 1; }
+          } else {
+            if (sl === 16) r = dl & 0xffff;
+            else if (sl === 32) r = dl;
+            else return pc + 1;
+          }
+          break;
+        default: return ABORT;
+      }
+      rl[d] = r;
+      rh[d] = 0;
+    } else {
+      const dh = rh[d]!;
+      switch (op) {
+        case BPF_ADD: { const l = (dl >>> 0) + (sl >>> 0); rl[d] = l; rh[d] = dh + sh + (l > 0xffffffff ? 1 : 0); break; }
+        case BPF_SUB: { const l = (dl >>> 0) - (sl >>> 0); rl[d] = l; rh[d] = dh - sh - (l < 0 ? 1 : 0); break; }
+        case BPF_MUL: mul64(dh, dl, sh, sl); rh[d] = T64[0]!; rl[d] = T64[1]!; break;
+        case BPF_DIV: case BPF_MOD:
+          if (sl === 0 && sh === 0) return ABORT;
+          divmod64(dh, dl, sh, sl, op === BPF_MOD); rh[d] = T64[0]!; rl[d] = T64[1]!; break;
+        case BPF_OR: rl[d] = dl | sl; rh[d] = dh | sh; break;
+        case BPF_AND: rl[d] = dl & sl; rh[d] = dh & sh; break;
+        case BPF_XOR: rl[d] = dl ^ sl; rh[d] = dh ^ sh; break;
+        case EBPF_MOV: rl[d] = sl; rh[d] = sh; break;
+        case BPF_NEG: { const l = -(dl >>> 0); rl[d] = l; rh[d] = ~dh + (l === 0 ? 1 : 0); break; }
+        case BPF_LSH: {
+          const n = sl & 63;
+          if (n >= 32) { rh[d] = dl << (n - 32); rl[d] = 0; } else if (n > 0) { rh[d] = (dh << n) | (dl >>> (32 - n)); rl[d] = dl << n; }
+          break;
+        }
+        case BPF_RSH: {
+          const n = sl & 63;
+          if (n >= 32) { rl[d] = dh >>> (n - 32); rh[d] = 0; } else if (n > 0) { rl[d] = (dl >>> n) | (dh << (32 - n)); rh[d] = dh >>> n; }
+          break;
+        }
+        case EBPF_ARSH: {
+          const n = sl & 63;
+          if (n >= 32) { rl[d] = dh >> (n - 32); rh[d] = dh >> 31; } else if (n > 0) { rl[d] = (dl >>> n) | (dh << (32 - n)); rh[d] = dh >> n; }
+          break;
+        }
+        default: return ABORT;
+      }
+    }
+    return pc + 1;
+  }
+  if (cls === BPF_JMP) {
+    const op = c & 0xf0;
+    if (op === BPF_JA) return offs[pc]!;
+    if (op === EBPF_EXIT) return EXITED;
+    let sl: number, sh: number;
+    if ((c & BPF_X) !== 0) { sl = rl[src[pc]!]!; sh = rh[src[pc]!]!; } else { sl = imms[pc]!; sh = sl >> 31; }
+    const dl = rl[d]!, dh = rh[d]!;
+    let t: boolean;
+    switch (op) {
+      case BPF_JEQ: t = dl === sl && dh === sh; break;
+      case EBPF_JNE: t = dl !== sl || dh !== sh; break;
+      case BPF_JGT: t = dh !== sh ? (dh >>> 0) > (sh >>> 0) : (dl >>> 0) > (sl >>> 0); break;
+      case BPF_JGE: t = dh !== sh ? (dh >>> 0) > (sh >>> 0) : (dl >>> 0) >= (sl >>> 0); break;
+      case EBPF_JLT: t = dh !== sh ? (dh >>> 0) < (sh >>> 0) : (dl >>> 0) < (sl >>> 0); break;
+      case EBPF_JLE: t = dh !== sh ? (dh >>> 0) < (sh >>> 0) : (dl >>> 0) <= (sl >>> 0); break;
+      case EBPF_JSGT: t = dh !== sh ? dh > sh : (dl >>> 0) > (sl >>> 0); break;
+      case EBPF_JSGE: t = dh !== sh ? dh > sh : (dl >>> 0) >= (sl >>> 0); break;
+      case EBPF_JSLT: t = dh !== sh ? dh < sh : (dl >>> 0) < (sl >>> 0); break;
+      case EBPF_JSLE: t = dh !== sh ? dh < sh : (dl >>> 0) <= (sl >>> 0); break;
+      case BPF_JSET: t = ((dl & sl) | (dh & sh)) !== 0; break;
+      default: return ABORT; // CALL: no external symbols
+    }
+    return t ? offs[pc]! : pc + 1;
+  }
+  if (cls === BPF_LD) {
+    const mode = c & 0xe0;
+    if (mode === BPF_IMM) { // 64-bit immediate, two slots
+      rl[d] = imms[pc]!;
+      rh[d] = imms[pc + 1]!;
+      return pc + 2;
+    }
+    return ABORT; // ABS/IND handled above
+  }
+  const size = SIZE_OF[(c & 0x18) >>> 3]!;
+  if (cls === BPF_LDX) {
+    const s = src[pc]!;
+    const a = addr(rh[s]!, rl[s]!, offs[pc]!, size);
+    if (a < 0) return ABORT;
+    loadMem(a, size, d);
+  } else {
+    const a = addr(rh[d]!, rl[d]!, offs[pc]!, size);
+    if (a < 0) return ABORT;
+    let h: number, l: number;
+    if (cls === BPF_ST) { l = imms[pc]!; h = l >> 31; } else { l = rl[src[pc]!]!; h = rh[src[pc]!]!; }
+    if ((c & 0xe0) === EBPF_XADD) { // atomic add (one lcore per program run, so a plain add)
+      loadMem(a, size, SCRATCH);
+      const s = (rl[SCRATCH]! >>> 0) + (l >>> 0);
+      h = size === 8 ? rh[SCRATCH]! + h + (s > 0xffffffff ? 1 : 0) : 0;
+      l = s | 0;
+    }
+    storeMem(a, size, h, l);
+  }
+  return pc + 1;
+}
+
 /** Runs the program on one context (an mbuf offset for PTR_MBUF programs); r0 as an unsigned number. */
 export function bpfExec(bpf: Bpf, ctx: number): number {
   argLo = ctx >>> 0;
   argHi = argLo + bpf.argSize;
-  RL.fill(0);
-  RH.fill(0);
-  RL[1] = ctx;
-  RH[10] = STACK_TAG;
-  RL[10] = MAX_BPF_STACK_SIZE;
+  const rl = RL, rh = RH;
+  rl.fill(0);
+  rh.fill(0);
+  rl[1] = ctx;
+  rh[10] = STACK_TAG;
+  rl[10] = MAX_BPF_STACK_SIZE;
+  const u8 = U8;
   const code = bpf.code, dst = bpf.dst, src = bpf.src, offs = bpf.off, imms = bpf.imm;
   // First segment of the argument mbuf, for packet loads that stay inside it.
   let lim = 0, base = 0;
@@ -92,8 +227,8 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
     switch (c) {
       case 0x15: case 0x55: case 0x25: case 0x35: case 0x45: case 0xa5: case 0xb5: { // jeq jne jgt jge jset jlt jle, K
         const k = imms[pc]!;
-        if (RH[d] === 0 && k >= 0) {
-          const v = RL[d]! >>> 0;
+        if (rh[d] === 0 && k >= 0) {
+          const v = rl[d]! >>> 0;
           let t: boolean;
           if (c === 0x15) t = v === k;
           else if (c === 0x55) t = v !== k;
@@ -108,155 +243,32 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
         break;
       }
       case 0x05: pc = offs[pc]!; continue; // ja
-      case 0x95: return (RH[0]! >>> 0) * 4294967296 + (RL[0]! >>> 0); // exit
-      case 0x54: RL[d] = RL[d]! & imms[pc]!; RH[d] = 0; pc++; continue; // and32 K
-      case 0x64: RL[d] = RL[d]! << (imms[pc]! & 31); RH[d] = 0; pc++; continue; // lsh32 K
-      case 0xb4: RL[d] = imms[pc]!; RH[d] = 0; pc++; continue; // mov32 K
-      case 0xbf: { const s = src[pc]!; RL[d] = RL[s]!; RH[d] = RH[s]!; pc++; continue; } // mov X
-      case 0xaf: { const s = src[pc]!; RL[d] = RL[d]! ^ RL[s]!; RH[d] = RH[d]! ^ RH[s]!; pc++; continue; } // xor X
+      case 0x95: return (rh[0]! >>> 0) * 4294967296 + (rl[0]! >>> 0); // exit
+      case 0x54: rl[d] = rl[d]! & imms[pc]!; rh[d] = 0; pc++; continue; // and32 K
+      case 0x64: rl[d] = rl[d]! << (imms[pc]! & 31); rh[d] = 0; pc++; continue; // lsh32 K
+      case 0xb4: rl[d] = imms[pc]!; rh[d] = 0; pc++; continue; // mov32 K
+      case 0xbf: { const s = src[pc]!; rl[d] = rl[s]!; rh[d] = rh[s]!; pc++; continue; } // mov X
+      case 0xaf: { const s = src[pc]!; rl[d] = rl[d]! ^ rl[s]!; rh[d] = rh[d]! ^ rh[s]!; pc++; continue; } // xor X
       default: break;
     }
     const cls = c & 7;
     if (cls === BPF_LD && (c & 0xe0) !== BPF_IMM) {
-      const off = (c & 0xe0) === BPF_IND ? (imms[pc]! + RL[src[pc]!]!) >>> 0 : imms[pc]! >>> 0;
+      const off = (c & 0xe0) === BPF_IND ? (imms[pc]! + rl[src[pc]!]!) >>> 0 : imms[pc]! >>> 0;
       const size = SIZE_OF[(c & 0x18) >>> 3]!;
-      if (off + size <= lim && RL[6] === c0) {
+      if (off + size <= lim && rl[6] === c0) {
         const p = base + off;
-        RL[0] = size === 1 ? U8[p]! : size === 2 ? (U8[p]! << 8) | U8[p + 1]! : (U8[p]! << 24) | (U8[p + 1]! << 16) | (U8[p + 2]! << 8) | U8[p + 3]!;
+        rl[0] = size === 1 ? u8[p]! : size === 2 ? (u8[p]! << 8) | u8[p + 1]! : (u8[p]! << 24) | (u8[p + 1]! << 16) | (u8[p + 2]! << 8) | u8[p + 3]!;
       } else {
-        const v = pktLoad(RL[6]!, off, size);
+        const v = pktLoad(rl[6]!, off, size);
         if (v < 0) return 0;
-        RL[0] = v;
+        rl[0] = v;
       }
-      RH[0] = 0;
+      rh[0] = 0;
       pc++;
       continue;
     }
-    if (cls === BPF_ALU || cls === EBPF_ALU64) {
-      const op = c & 0xf0;
-      let sl: number, sh: number;
-      if ((c & BPF_X) !== 0 && op !== EBPF_END) { sl = RL[src[pc]!]!; sh = RH[src[pc]!]!; } else { sl = imms[pc]!; sh = sl >> 31; }
-      const dl = RL[d]!;
-      if (cls === BPF_ALU) {
-        let r = 0;
-        switch (op) {
-          case BPF_ADD: r = dl + sl; break;
-          case BPF_SUB: r = dl - sl; break;
-          case BPF_MUL: r = Math.imul(dl, sl); break;
-          case BPF_DIV: if (sl === 0) return 0; r = Math.floor((dl >>> 0) / (sl >>> 0)); break;
-          case BPF_MOD: if (sl === 0) return 0; r = (dl >>> 0) % (sl >>> 0); break;
-          case BPF_OR: r = dl | sl; break;
-          case BPF_AND: r = dl & sl; break;
-          case BPF_XOR: r = dl ^ sl; break;
-          case BPF_LSH: r = dl << (sl & 31); break;
-          case BPF_RSH: r = dl >>> (sl & 31); break;
-          case BPF_NEG: r = -dl; break;
-          case EBPF_MOV: r = sl; break;
-          case EBPF_END:
-            if ((c & EBPF_TO_BE) !== 0) {
-              if (sl === 16) r = ((dl & 0xff) << 8) | ((dl >>> 8) & 0xff);
-              else if (sl === 32) r = bswap32(dl);
-              else { RL[d] = bswap32(RH[d]!); RH[d] = bswap32(dl); pc++; continue; }
-            } else {
-              if (sl === 16) r = dl & 0xffff;
-              else if (sl === 32) r = dl;
-              else { pc++; continue; }
-            }
-            break;
-          default: return 0;
-        }
-        RL[d] = r;
-        RH[d] = 0;
-      } else {
-        const dh = RH[d]!;
-        switch (op) {
-          case BPF_ADD: { const l = (dl >>> 0) + (sl >>> 0); RL[d] = l; RH[d] = dh + sh + (l > 0xffffffff ? 1 : 0); break; }
-          case BPF_SUB: { const l = (dl >>> 0) - (sl >>> 0); RL[d] = l; RH[d] = dh - sh - (l < 0 ? 1 : 0); break; }
-          case BPF_MUL: mul64(dh, dl, sh, sl); RH[d] = T64[0]!; RL[d] = T64[1]!; break;
-          case BPF_DIV: case BPF_MOD:
-            if (sl === 0 && sh === 0) return 0;
-            divmod64(dh, dl, sh, sl, op === BPF_MOD); RH[d] = T64[0]!; RL[d] = T64[1]!; break;
-          case BPF_OR: RL[d] = dl | sl; RH[d] = dh | sh; break;
-          case BPF_AND: RL[d] = dl & sl; RH[d] = dh & sh; break;
-          case BPF_XOR: RL[d] = dl ^ sl; RH[d] = dh ^ sh; break;
-          case EBPF_MOV: RL[d] = sl; RH[d] = sh; break;
-          case BPF_NEG: { const l = -(dl >>> 0); RL[d] = l; RH[d] = ~dh + (l === 0 ? 1 : 0); break; }
-          case BPF_LSH: {
-            const n = sl & 63;
-            if (n >= 32) { RH[d] = dl << (n - 32); RL[d] = 0; } else if (n > 0) { RH[d] = (dh << n) | (dl >>> (32 - n)); RL[d] = dl << n; }
-            break;
-          }
-          case BPF_RSH: {
-            const n = sl & 63;
-            if (n >= 32) { RL[d] = dh >>> (n - 32); RH[d] = 0; } else if (n > 0) { RL[d] = (dl >>> n) | (dh << (32 - n)); RH[d] = dh >>> n; }
-            break;
-          }
-          case EBPF_ARSH: {
-            const n = sl & 63;
-            if (n >= 32) { RL[d] = dh >> (n - 32); RH[d] = dh >> 31; } else if (n > 0) { RL[d] = (dl >>> n) | (dh << (32 - n)); RH[d] = dh >> n; }
-            break;
-          }
-          default: return 0;
-        }
-      }
-      pc++;
-      continue;
-    }
-    if (cls === BPF_JMP) {
-      const op = c & 0xf0;
-      if (op === BPF_JA) { pc = offs[pc]!; continue; }
-      if (op === EBPF_EXIT) return (RH[0]! >>> 0) * 4294967296 + (RL[0]! >>> 0);
-      let sl: number, sh: number;
-      if ((c & BPF_X) !== 0) { sl = RL[src[pc]!]!; sh = RH[src[pc]!]!; } else { sl = imms[pc]!; sh = sl >> 31; }
-      const dl = RL[d]!, dh = RH[d]!;
-      let t: boolean;
-      switch (op) {
-        case BPF_JEQ: t = dl === sl && dh === sh; break;
-        case EBPF_JNE: t = dl !== sl || dh !== sh; break;
-        case BPF_JGT: t = dh !== sh ? (dh >>> 0) > (sh >>> 0) : (dl >>> 0) > (sl >>> 0); break;
-        case BPF_JGE: t = dh !== sh ? (dh >>> 0) > (sh >>> 0) : (dl >>> 0) >= (sl >>> 0); break;
-        case EBPF_JLT: t = dh !== sh ? (dh >>> 0) < (sh >>> 0) : (dl >>> 0) < (sl >>> 0); break;
-        case EBPF_JLE: t = dh !== sh ? (dh >>> 0) < (sh >>> 0) : (dl >>> 0) <= (sl >>> 0); break;
-        case EBPF_JSGT: t = dh !== sh ? dh > sh : (dl >>> 0) > (sl >>> 0); break;
-        case EBPF_JSGE: t = dh !== sh ? dh > sh : (dl >>> 0) >= (sl >>> 0); break;
-        case EBPF_JSLT: t = dh !== sh ? dh < sh : (dl >>> 0) < (sl >>> 0); break;
-        case EBPF_JSLE: t = dh !== sh ? dh < sh : (dl >>> 0) <= (sl >>> 0); break;
-        case BPF_JSET: t = ((dl & sl) | (dh & sh)) !== 0; break;
-        default: return 0; // CALL: no external symbols
-      }
-      pc = t ? offs[pc]! : pc + 1;
-      continue;
-    }
-    if (cls === BPF_LD) {
-      const mode = c & 0xe0;
-      if (mode === BPF_IMM) { // 64-bit immediate, two slots
-        RL[d] = imms[pc]!;
-        RH[d] = imms[pc + 1]!;
-        pc += 2;
-        continue;
-      }
-      return 0; // ABS/IND handled above
-    }
-    const size = SIZE_OF[(c & 0x18) >>> 3]!;
-    if (cls === BPF_LDX) {
-      const s = src[pc]!;
-      const a = addr(RH[s]!, RL[s]!, offs[pc]!, size);
-      if (a < 0) return 0;
-      loadMem(a, size, d);
-    } else {
-      const a = addr(RH[d]!, RL[d]!, offs[pc]!, size);
-      if (a < 0) return 0;
-      let h: number, l: number;
-      if (cls === BPF_ST) { l = imms[pc]!; h = l >> 31; } else { l = RL[src[pc]!]!; h = RH[src[pc]!]!; }
-      if ((c & 0xe0) === EBPF_XADD) { // atomic add (one lcore per program run, so a plain add)
-        loadMem(a, size, SCRATCH);
-        const s = (RL[SCRATCH]! >>> 0) + (l >>> 0);
-        h = size === 8 ? RH[SCRATCH]! + h + (s > 0xffffffff ? 1 : 0) : 0;
-        l = s | 0;
-      }
-      storeMem(a, size, h, l);
-    }
-    pc++;
+    pc = step(bpf, pc);
+    if (pc < 0) return pc === EXITED ? (rh[0]! >>> 0) * 4294967296 + (rl[0]! >>> 0) : 0;
   }
 }
 
@@ -268,7 +280,7 @@ export function bpfExecBurst(bpf: Bpf, ctx: Uint32Array, rc: Uint32Array, n: num
   let kept = 0;
   for (let i = 0; i < n; i++) {
     const r = bpfExec(bpf, ctx[i]!);
-    const v = r === 0 ? 0 : (r % 4294967296) || 1;
+    const v = r < 4294967296 ? r : (r - Math.floor(r / 4294967296) * 4294967296) || 1;
     rc[i] = v;
     if (v !== 0) kept++;
   }

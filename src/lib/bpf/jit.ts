@@ -229,7 +229,7 @@ export function jitSource(b: Bpf): string {
   // A burst loop per program keeps the call site monomorphic (inlinable).
   o.push('function bpf_jit_burst(c, rc, n, from) {');
   o.push('let kept = 0; const f = from | 0;');
-  o.push('for (let i = 0; i < n; i++) { const r = bpf_jit(c[f + i]); const v = r === 0 ? 0 : (r % 4294967296) || 1; rc[i] = v; if (v !== 0) kept++; }');
+  o.push('for (let i = 0; i < n; i++) { const r = bpf_jit(c[f + i]); const v = r < 4294967296 ? r : (r - Math.floor(r / 4294967296) * 4294967296) || 1; rc[i] = v; if (v !== 0) kept++; }');
   o.push('return kept;');
   o.push('}');
   o.push('return [bpf_jit, bpf_jit_burst];');
