@@ -2,6 +2,7 @@
 // tsdpdk-dumpcap: dpdk-dumpcap's run. A secondary process: creates a capture ring and mempool in shared
 // memory, enables pdump on the chosen ports (every queue, both directions), writes pcapng (or pcap with -P)
 // until -c/-a or a signal, then disables the capture, writes one ISB per interface and frees its objects.
+// A -f filter is compiled (pcap-filter -> classic BPF -> eBPF) into a memzone the primary runs per packet.
 
 import '../../drivers/net/index.js';
 import { basename } from 'node:path';
