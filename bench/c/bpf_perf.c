@@ -2,7 +2,8 @@
  * newlines) converted with rte_bpf_convert, loaded with rte_bpf_load, then run over a burst of 32 mbufs
  * holding the frames of a file ([u16 length][bytes] records): rte_bpf_exec_burst (interpreter) and the
  * JIT function (rte_bpf_get_jit) per mbuf. Prints "<name>_interp <packets_per_second>" and
- * "<name>_jit <packets_per_second>". Args after "--": seconds, frames file, then name program pairs. */
+ * "<name>_jit <packets_per_second>". Args after "--": seconds, frames file, then name program pairs.
+ * With seconds 0 it only prints "== <name>" and rte_bpf_dump of each converted program (tests compare). */
 #define ALLOW_EXPERIMENTAL_API 1
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,20 @@ int main(int argc, char **argv) {
 	argv += ret + 1;
 	if (argc < 2) { fprintf(stderr, "usage: -- seconds frames-file name program ...\n"); return 1; }
 	double secs = atof(argv[0]);
+	if (secs == 0) {
+		for (int a = 2; a + 1 < argc; a += 2) {
+			struct bpf_program cb = parse_prog(argv[a + 1]);
+			struct rte_bpf_prm *prm = rte_bpf_convert(&cb);
+			if (prm == NULL) { printf("== %s\nerror %d\n", argv[a], rte_errno); continue; }
+			printf("== %s\n", argv[a]);
+			rte_bpf_dump(stdout, prm->ins, prm->nb_ins);
+			rte_free(prm);
+			free(cb.bf_insns);
+		}
+		fflush(stdout);
+		rte_eal_cleanup();
+		return 0;
+	}
 	struct rte_mempool *mp = rte_pktmbuf_pool_create("perf_bpf", 255, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (mp == NULL) { fprintf(stderr, "pktmbuf_pool_create failed\n"); return 1; }
 	FILE *fp = fopen(argv[1], "rb");

@@ -44,6 +44,7 @@ export function bpfConvert(prog: CbpfProgram): BpfPrm {
         }
         if (x && (op === D.BPF_DIV || op === D.BPF_MOD)) {
           // Division by X = 0 makes the filter return 0.
+          b.emit(D.BPF_ALU | D.EBPF_MOV | D.BPF_X, X, X, 0, 0);
           b.emit(D.BPF_JMP | D.EBPF_JNE | D.BPF_K, X, 0, 2, 0);
           b.emit(D.BPF_ALU | D.BPF_XOR | D.BPF_X, A, A, 0, 0);
           b.emit(D.BPF_JMP | D.EBPF_EXIT, 0, 0, 0, 0);
@@ -98,16 +99,14 @@ export function bpfConvert(prog: CbpfProgram): BpfPrm {
           sx = D.BPF_X;
         }
         const tT = i + 1 + jt, tF = i + 1 + jf;
-        if (jt === 0 && op === D.BPF_JEQ) {
+        if (jf === 0) {
+          jump(D.BPF_JMP | op | sx, A, src, imm, tT);
+        } else if (jt === 0 && op === D.BPF_JEQ) {
           jump(D.BPF_JMP | D.EBPF_JNE | sx, A, src, imm, tF);
         } else {
-          const inv: Record<number, number> = { [D.BPF_JGT]: D.EBPF_JLE, [D.BPF_JGE]: D.EBPF_JLT };
-          if (jt === 0 && inv[op] !== undefined) {
-            jump(D.BPF_JMP | inv[op]! | sx, A, src, imm, tF);
-          } else {
-            jump(D.BPF_JMP | op | sx, A, src, imm, tT);
-            if (jf !== 0) jump(D.BPF_JMP | D.BPF_JA, 0, 0, 0, tF);
-          }
+          // Only JEQ is inverted (as DPDK does); others are the jump plus a `ja` for the false branch.
+          jump(D.BPF_JMP | op | sx, A, src, imm, tT);
+          jump(D.BPF_JMP | D.BPF_JA, 0, 0, 0, tF);
         }
         break;
       }
@@ -118,8 +117,8 @@ export function bpfConvert(prog: CbpfProgram): BpfPrm {
         b.emit(D.BPF_JMP | D.EBPF_EXIT, 0, 0, 0, 0);
         break;
       case D.BPF_MISC:
-        if ((code & 0xf8) === D.BPF_TXA) b.emit(D.BPF_ALU | D.EBPF_MOV | D.BPF_X, A, X, 0, 0);
-        else b.emit(D.BPF_ALU | D.EBPF_MOV | D.BPF_X, X, A, 0, 0);
+        if ((code & 0xf8) === D.BPF_TXA) b.emit(D.EBPF_ALU64 | D.EBPF_MOV | D.BPF_X, A, X, 0, 0);
+        else b.emit(D.EBPF_ALU64 | D.EBPF_MOV | D.BPF_X, X, A, 0, 0);
         break;
       default:
         fail('EINVAL', `bpf convert: instruction ${i}: unknown opcode 0x${code.toString(16)}`);
