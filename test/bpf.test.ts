@@ -43,7 +43,16 @@ test('validator rejects what rte_bpf_load rejects, naming the instruction', () =
   // packet loads need an mbuf argument
   assert.throws(() => B.bpfLoad(prog((b) => { b.emit(B.BPF_LD | B.BPF_ABS | B.BPF_B, 0, 0, 0, 0); b.emit(EXIT, 0, 0, 0, 0); }, B.RTE_BPF_ARG_PTR)), /needs an mbuf argument/);
   // a forward jump to an exit on another path is fine (no loop)
-  B.bpfLoad(prog((b) => { b.emit(B.BPF_JMP | B.BPF_JEQ | B.BPF_K, 1, 0, 1, 0); b.emit(EXIT, 0, 0, 0, 0); b.emit(EXIT, 0, 0, 0, 0); }));
+  B.bpfLoad(prog((b) => { b.emit(B.BPF_ALU | B.EBPF_MOV | B.BPF_K, 0, 0, 0, 1); b.emit(B.BPF_JMP | B.BPF_JEQ | B.BPF_K, 1, 0, 1, 0); b.emit(EXIT, 0, 0, 0, 0); b.emit(EXIT, 0, 0, 0, 0); }));
+  // registers read before being set (on some path), as DPDK's evaluation rejects them
+  assert.throws(() => B.bpfLoad(prog((b) => { b.emit(EXIT, 0, 0, 0, 0); })), /instruction 0: reads r0 before it is set/);
+  assert.throws(() => B.bpfLoad(prog((b) => {
+    b.emit(B.BPF_JMP | B.BPF_JEQ | B.BPF_K, 1, 0, 1, 0); b.emit(B.BPF_ALU | B.EBPF_MOV | B.BPF_K, 0, 0, 0, 1); b.emit(EXIT, 0, 0, 0, 0);
+  })), /instruction 2: reads r0 before it is set/);
+  assert.throws(() => B.bpfLoad(prog((b) => {
+    b.emit(B.EBPF_ALU64 | B.EBPF_MOV | B.BPF_X, 6, 1, 0, 0); b.emit(B.BPF_LD | B.BPF_ABS | B.BPF_B, 0, 0, 0, 0);
+    b.emit(B.EBPF_ALU64 | B.BPF_ADD | B.BPF_X, 0, 1, 0, 0); b.emit(EXIT, 0, 0, 0, 0);
+  })), /instruction 2: reads r1 before it is set/);
 });
 
 // A random straight-line ALU program over r0..r3 checked against BigInt arithmetic, in both engines.

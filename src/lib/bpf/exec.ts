@@ -203,9 +203,9 @@ function step(bpf: Bpf, pc: number): number {
 export function bpfExec(bpf: Bpf, ctx: number): number {
   argLo = ctx >>> 0;
   argHi = argLo + bpf.argSize;
+  // The validator rejects reads of registers not set by the program, so no clearing per run.
   const rl = RL, rh = RH;
-  rl.fill(0);
-  rh.fill(0);
+  rh[1] = 0;
   rl[1] = ctx;
   rh[10] = STACK_TAG;
   rl[10] = MAX_BPF_STACK_SIZE;

@@ -103,4 +103,72 @@ export function validate(prm: BpfPrm): void {
     }
   }
   for (let i = 0; i < n; i++) if (state[i] === 0 && !second[i]) bad(i, 'unreachable');
+  checkInitialized(prm, succ, second);
+}
+
+/**
+ * Registers read before any write on some path are rejected, as DPDK's evaluation does (so the engines
+ * need not clear registers per run). At entry r1 (the argument) and r10 are set; a packet load sets r0
+ * and leaves r1..r5 undefined; `xor rX, rX` / `sub rX, rX` define rX.
+ */
+function checkInitialized(prm: BpfPrm, succ: number[][], second: Uint8Array): void {
+  const n = prm.nbIns;
+  const ins = prm.ins;
+  // Topological order (the graph has no cycles): reverse DFS post-order from 0.
+  const order: number[] = [];
+  const seen = new Uint8Array(n);
+  const stack: [number, number][] = [[0, 0]];
+  seen[0] = 1;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const ss = succ[top[0]]!;
+    if (top[1] < ss.length) {
+      const w = ss[top[1]++]!;
+      if (!seen[w]) { seen[w] = 1; stack.push([w, 0]); }
+    } else {
+      order.push(top[0]);
+      stack.pop();
+    }
+  }
+  order.reverse();
+  const ALL = 0x7ff;
+  const defIn = new Uint16Array(n).fill(ALL);
+  defIn[0] = (1 << 1) | (1 << 10);
+  for (const i of order) {
+    if (second[i]) continue;
+    const b = i * 8;
+    const code = ins[b]!, dst = ins[b + 1]! & 0xf, src = ins[b + 1]! >>> 4;
+    const cls = D.bpfClass(code), op = D.bpfOp(code), x = D.bpfSrc(code) === D.BPF_X;
+    let def = defIn[i]!;
+    const need = (r: number) => { if (((def >> r) & 1) === 0) bad(i, `reads r${r} before it is set`); };
+    if (cls === D.BPF_ALU || cls === D.EBPF_ALU64) {
+      const self = x && src === dst && (op === D.BPF_XOR || op === D.BPF_SUB);
+      if (!self) {
+        if (x && op !== D.EBPF_END) need(src);
+        if (op !== D.EBPF_MOV) need(dst);
+      }
+      def |= 1 << dst;
+    } else if (cls === D.BPF_LD) {
+      const mode = D.bpfMode(code);
+      if (mode === D.BPF_ABS || mode === D.BPF_IND) {
+        need(6);
+        if (mode === D.BPF_IND) need(src);
+        def = (def & ~0x3e) | 1;
+      } else {
+        def |= 1 << dst;
+      }
+    } else if (cls === D.BPF_LDX) {
+      need(src);
+      def |= 1 << dst;
+    } else if (cls === D.BPF_ST) {
+      need(dst);
+    } else if (cls === D.BPF_STX) {
+      need(dst);
+      need(src);
+    } else if (cls === D.BPF_JMP) {
+      if (op === D.EBPF_EXIT) need(0);
+      else if (op !== D.BPF_JA) { need(dst); if (x) need(src); }
+    }
+    for (const t of succ[i]!) defIn[t] = defIn[t]! & def;
+  }
 }
