@@ -129,9 +129,9 @@ export class MbufArena {
   }
 }
 
-/** libpcap's classic program for `expr` (tcpdump -ddd -y EN10MB), or null when tcpdump is missing. */
-export function libpcapProgram(expr: string, snaplen = 262144): string | null {
-  const r = spawnSync('tcpdump', ['-ddd', '-y', 'EN10MB', '-s', String(snaplen), expr], { encoding: 'utf8', timeout: 10000 });
+/** libpcap's classic program for `expr` (tcpdump -ddd -y EN10MB, -O without the optimizer), or null when tcpdump is missing. */
+export function libpcapProgram(expr: string, snaplen = 262144, optimize = true): string | null {
+  const r = spawnSync('tcpdump', ['-ddd', ...(optimize ? [] : ['-O']), '-y', 'EN10MB', '-s', String(snaplen), expr], { encoding: 'utf8', timeout: 10000 });
   if (r.error) return null;
   if (r.status !== 0) throw new Error(`tcpdump -ddd '${expr}': ${r.stderr}`);
   return r.stdout;
