@@ -6,7 +6,7 @@ import {
   BPF_ADD, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_IND, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_LD, BPF_LDX, BPF_LSH, BPF_MOD, BPF_MUL, BPF_NEG, BPF_OR, BPF_RSH, BPF_ST, BPF_SUB, BPF_X, BPF_XOR, EBPF_ALU64, EBPF_ARSH, EBPF_END, EBPF_EXIT, EBPF_JLE, EBPF_JLT, EBPF_JNE, EBPF_JSGE, EBPF_JSGT, EBPF_JSLE, EBPF_JSLT, EBPF_MOV, EBPF_REG_NUM, EBPF_TO_BE, EBPF_XADD, MAX_BPF_STACK_SIZE, RTE_BPF_ARG_PTR_MBUF,
 } from './bpf_def.js';
 import type { Bpf } from './load.js';
-import { DV, T64, U16, U32, U8, bswap32, divmod64, mul64, pktLoad } from './pkt.js';
+import { DV, PKT_ERR, T64, U16, U32, U8, bswap32, divmod64, mul64, pktLoad } from './pkt.js';
 import { M_BUF_ADDR, M_DATA_LEN, M_DATA_OFF, M_PKT_LEN } from '../mbuf/mbuf_layout.js';
 
 /** High half of pointers into the private stack. */
@@ -19,15 +19,17 @@ const SDV = new DataView(STK.buffer);
 
 /** Address check for a load/store: the stack byte index (>= 0), window offset + WIN, or -1. */
 const WIN = 0x100000000;
-let argLo = 0;
-let argHi = 0;
+/** [low, high) window bounds of the argument (typed, so setting them per run boxes nothing) */
+const ARG = new Float64Array(2);
+/** High half of r0 after execOne. */
+const RES_HI = new Int32Array(1);
 
 function addr(h: number, l: number, off: number, size: number): number {
   const a = l + off;
   if (h === STACK_TAG) return a >= 0 && a + size <= MAX_BPF_STACK_SIZE ? a : -1;
   if (h !== 0) return -1;
   const w = a >>> 0;
-  return w >= argLo && w + size <= argHi ? w + WIN : -1;
+  return w >= ARG[0]! && w + size <= ARG[1]! ? w + WIN : -1;
 }
 
 function loadMem(a: number, size: number, r: number): void {
@@ -201,8 +203,15 @@ function step(bpf: Bpf, pc: number): number {
 
 /** Runs the program on one context (an mbuf offset for PTR_MBUF programs); r0 as an unsigned number. */
 export function bpfExec(bpf: Bpf, ctx: number): number {
-  argLo = ctx >>> 0;
-  argHi = argLo + bpf.argSize;
+  const lo = execOne(bpf, ctx);
+  return (RES_HI[0]! >>> 0) * 4294967296 + (lo >>> 0);
+}
+
+/** One run: the low half of r0 as an int32 (never boxed), its high half in RES_HI[0]. */
+function execOne(bpf: Bpf, ctx: number): number {
+  ARG[0] = ctx >>> 0;
+  ARG[1] = (ctx >>> 0) + bpf.argSize;
+  RES_HI[0] = 0;
   // The validator rejects reads of registers not set by the program, so no clearing per run.
   const rl = RL, rh = RH;
   rh[1] = 0;
@@ -243,7 +252,7 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
         break;
       }
       case 0x05: pc = offs[pc]!; continue; // ja
-      case 0x95: return (rh[0]! >>> 0) * 4294967296 + (rl[0]! >>> 0); // exit
+      case 0x95: RES_HI[0] = rh[0]!; return rl[0]!; // exit
       case 0x54: rl[d] = rl[d]! & imms[pc]!; rh[d] = 0; pc++; continue; // and32 K
       case 0x64: rl[d] = rl[d]! << (imms[pc]! & 31); rh[d] = 0; pc++; continue; // lsh32 K
       case 0xb4: rl[d] = imms[pc]!; rh[d] = 0; pc++; continue; // mov32 K
@@ -260,7 +269,7 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
         rl[0] = size === 1 ? u8[p]! : size === 2 ? (u8[p]! << 8) | u8[p + 1]! : (u8[p]! << 24) | (u8[p + 1]! << 16) | (u8[p + 2]! << 8) | u8[p + 3]!;
       } else {
         const v = pktLoad(rl[6]!, off, size);
-        if (v < 0) return 0;
+        if (PKT_ERR[0] !== 0) return 0;
         rl[0] = v;
       }
       rh[0] = 0;
@@ -268,7 +277,11 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
       continue;
     }
     pc = step(bpf, pc);
-    if (pc < 0) return pc === EXITED ? (rh[0]! >>> 0) * 4294967296 + (rl[0]! >>> 0) : 0;
+    if (pc < 0) {
+      if (pc !== EXITED) return 0;
+      RES_HI[0] = rh[0]!;
+      return rl[0]!;
+    }
   }
 }
 
@@ -279,8 +292,8 @@ export function bpfExec(bpf: Bpf, ctx: number): number {
 export function bpfExecBurst(bpf: Bpf, ctx: Uint32Array, rc: Uint32Array, n: number): number {
   let kept = 0;
   for (let i = 0; i < n; i++) {
-    const r = bpfExec(bpf, ctx[i]!);
-    const v = r < 4294967296 ? r : (r - Math.floor(r / 4294967296) * 4294967296) || 1;
+    const lo = execOne(bpf, ctx[i]!);
+    const v = lo !== 0 ? lo : RES_HI[0] !== 0 ? 1 : 0;
     rc[i] = v;
     if (v !== 0) kept++;
   }
@@ -289,8 +302,8 @@ export function bpfExecBurst(bpf: Bpf, ctx: Uint32Array, rc: Uint32Array, n: num
 
 // Memory access for the JIT (same checks as the interpreter); results of loads in T64.
 export function memArg(ctx: number, size: number): void {
-  argLo = ctx >>> 0;
-  argHi = argLo + size;
+  ARG[0] = ctx >>> 0;
+  ARG[1] = (ctx >>> 0) + size;
 }
 
 export function memLoad(h: number, l: number, off: number, size: number): number {

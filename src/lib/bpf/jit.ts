@@ -5,7 +5,7 @@
 import * as D from './bpf_def.js';
 import { STACK_TAG, memArg, memLoad, memStore } from './exec.js';
 import type { Bpf } from './load.js';
-import { MEM, T64, bswap32, divmod64, mul64, pktLoad } from './pkt.js';
+import { MEM, PKT_ERR, T64, bswap32, divmod64, mul64, pktLoad } from './pkt.js';
 import { M_BUF_ADDR, M_DATA_LEN, M_DATA_OFF, M_PKT_LEN } from '../mbuf/mbuf_layout.js';
 
 export type JitFunc = (ctx: number) => number;
@@ -84,7 +84,9 @@ export function jitSource(b: Bpf): string {
   const o: string[] = [];
   const regs = [];
   for (let r = 0; r < 10; r++) regs.push(`l${r} = 0, h${r} = 0`);
-  o.push('function bpf_jit(ctx) {');
+  // The run returns r0's low half as an int32 and leaves the high half in `hi` (no boxed numbers).
+  o.push('let hi = 0;');
+  o.push('function bpf_run(ctx) {');
   o.push(`let ${regs.join(', ')}, v = 0, pc = 0;`);
   o.push(`const l10 = ${D.MAX_BPF_STACK_SIZE}, h10 = ${STACK_TAG};`);
   o.push('l1 = ctx | 0;');
@@ -180,7 +182,7 @@ export function jitSource(b: Bpf): string {
       }
       switch (op) {
         case D.BPF_JA: o.push(`pc = ${t}; continue;`); continue;
-        case D.EBPF_EXIT: o.push('return (h0 >>> 0) * 4294967296 + (l0 >>> 0);'); continue;
+        case D.EBPF_EXIT: o.push('hi = h0; return l0;'); continue;
         case D.EBPF_CALL: o.push('return 0;'); continue;
         case D.BPF_JEQ: cond = `${L} === ${SL} && ${H} === ${SH}`; break;
         case D.EBPF_JNE: cond = `${L} !== ${SL} || ${H} !== ${SH}`; break;
@@ -206,9 +208,9 @@ export function jitSource(b: Bpf): string {
       const rd = size === 1 ? 'u8[p]' : size === 2 ? '(u8[p] << 8) | u8[p + 1]' : '(u8[p] << 24) | (u8[p + 1] << 16) | (u8[p + 2] << 8) | u8[p + 3]';
       if (mode === D.BPF_IND) {
         o.push(`v = (${imm} + l${s}) >>> 0;`);
-        o.push(`if (v + ${size} <= lim && l6 === c0) { p = base + v; l0 = ${rd}; } else { v = pktLoad(l6, v, ${size}); if (v < 0) return 0; l0 = v | 0; }`);
+        o.push(`if (v + ${size} <= lim && l6 === c0) { p = base + v; l0 = ${rd}; } else { l0 = pktLoad(l6, v, ${size}); if (PKT_ERR[0] !== 0) return 0; }`);
       } else {
-        o.push(`if (${(imm >>> 0) + size} <= lim && l6 === c0) { p = base + ${imm >>> 0}; l0 = ${rd}; } else { v = pktLoad(l6, ${imm >>> 0}, ${size}); if (v < 0) return 0; l0 = v | 0; }`);
+        o.push(`if (${(imm >>> 0) + size} <= lim && l6 === c0) { p = base + ${imm >>> 0}; l0 = ${rd}; } else { l0 = pktLoad(l6, ${imm >>> 0}, ${size}); if (PKT_ERR[0] !== 0) return 0; }`);
       }
       o.push('h0 = 0;');
     } else {
@@ -229,9 +231,10 @@ export function jitSource(b: Bpf): string {
   // A burst loop per program keeps the call site monomorphic (inlinable).
   o.push('function bpf_jit_burst(c, rc, n, from) {');
   o.push('let kept = 0; const f = from | 0;');
-  o.push('for (let i = 0; i < n; i++) { const r = bpf_jit(c[f + i]); const v = r < 4294967296 ? r : (r - Math.floor(r / 4294967296) * 4294967296) || 1; rc[i] = v; if (v !== 0) kept++; }');
+  o.push('for (let i = 0; i < n; i++) { hi = 0; const lo = bpf_run(c[f + i]); const v = lo !== 0 ? lo : hi !== 0 ? 1 : 0; rc[i] = v; if (v !== 0) kept++; }');
   o.push('return kept;');
   o.push('}');
+  o.push('function bpf_jit(ctx) { hi = 0; const lo = bpf_run(ctx); return (hi >>> 0) * 4294967296 + (lo >>> 0); }');
   o.push('return [bpf_jit, bpf_jit_burst];');
   return o.join('\n');
 }
@@ -239,8 +242,8 @@ export function jitSource(b: Bpf): string {
 /** Builds the functions once (one program run, and its burst loop); the per-packet path is a plain call. */
 export function jitCompile(b: Bpf): { one: JitFunc; burst: JitBurstFunc } {
   const src = jitSource(b);
-  const factory = new Function('pktLoad', 'mul64', 'divmod64', 'T64', 'bswap32', 'memArg', 'memLoad', 'memStore', 'MEM', src) as (...a: unknown[]) => [JitFunc, JitBurstFunc];
-  const [one, burst] = factory(pktLoad, mul64, divmod64, T64, bswap32, memArg, memLoad, memStore, MEM);
+  const factory = new Function('pktLoad', 'PKT_ERR', 'mul64', 'divmod64', 'T64', 'bswap32', 'memArg', 'memLoad', 'memStore', 'MEM', src) as (...a: unknown[]) => [JitFunc, JitBurstFunc];
+  const [one, burst] = factory(pktLoad, PKT_ERR, mul64, divmod64, T64, bswap32, memArg, memLoad, memStore, MEM);
   return { one, burst };
 }
 

@@ -22,26 +22,30 @@ export function bpfBindMemory(u8: Uint8Array, u16?: Uint16Array, u32?: Uint32Arr
   MEM.u32 = U32;
 }
 
+/** Set to 1 by pktLoad when the bytes are not all inside the packet (the program then returns 0). */
+export const PKT_ERR = new Int32Array(1);
+
 /**
- * rte_pktmbuf_read + ntoh of `size` (1, 2, 4) bytes at packet offset `off` of mbuf `m`: the value, or -1
- * when the bytes are not all inside pkt_len (the program then returns 0).
+ * rte_pktmbuf_read + ntoh of `size` (1, 2, 4) bytes at packet offset `off` of mbuf `m`, as an int32 (so
+ * no number is boxed); PKT_ERR[0] says whether the bytes were out of pkt_len.
  */
 export function pktLoad(m: number, off: number, size: number): number {
-  if (off + size > U32[(m + M_PKT_LEN) >>> 2]!) return -1;
+  PKT_ERR[0] = 0;
+  if (off + size > U32[(m + M_PKT_LEN) >>> 2]!) { PKT_ERR[0] = 1; return 0; }
   let seg = m;
   let o = off;
   let dl = U16[(seg + M_DATA_LEN) >>> 1]!;
   while (o >= dl) {
     o -= dl;
     seg = U32[(seg + M_NEXT) >>> 2]!;
-    if (seg === 0) return -1;
+    if (seg === 0) { PKT_ERR[0] = 1; return 0; }
     dl = U16[(seg + M_DATA_LEN) >>> 1]!;
   }
   let p = U32[(seg + M_BUF_ADDR) >>> 2]! + U16[(seg + M_DATA_OFF) >>> 1]! + o;
   if (o + size <= dl) {
     if (size === 1) return U8[p]!;
     if (size === 2) return (U8[p]! << 8) | U8[p + 1]!;
-    return ((U8[p]! << 24) | (U8[p + 1]! << 16) | (U8[p + 2]! << 8) | U8[p + 3]!) >>> 0;
+    return (U8[p]! << 24) | (U8[p + 1]! << 16) | (U8[p + 2]! << 8) | U8[p + 3]!;
   }
   // Spans segments: byte by byte.
   let v = 0;
@@ -49,11 +53,11 @@ export function pktLoad(m: number, off: number, size: number): number {
     while (o >= dl) {
       o -= dl;
       seg = U32[(seg + M_NEXT) >>> 2]!;
-      if (seg === 0) return -1;
+      if (seg === 0) { PKT_ERR[0] = 1; return 0; }
       dl = U16[(seg + M_DATA_LEN) >>> 1]!;
       p = U32[(seg + M_BUF_ADDR) >>> 2]! + U16[(seg + M_DATA_OFF) >>> 1]! + o;
     }
-    v = v * 256 + U8[p++]!;
+    v = (v << 8) | U8[p++]!;
     o++;
   }
   return v;
