@@ -145,6 +145,19 @@ test('stack, byte swaps, jumps, mbuf field loads', () => {
   const want = 5 + 0x55667788 + 0x8877;
   assert.equal(B.bpfExec(bpf, a.mbufs[0]!), want);
   assert.equal(bpf.jit!(a.mbufs[0]!), want);
+  // a backward jump that makes no loop is valid (the JIT then dispatches with a switch)
+  const back = B.bpfLoad(prog((b) => {
+    b.emit(B.BPF_ALU | B.EBPF_MOV | B.BPF_K, 0, 0, 0, 1);
+    b.emit(B.BPF_JMP | B.BPF_JA, 0, 0, 2, 0); // -> 4
+    b.emit(B.BPF_ALU | B.EBPF_MOV | B.BPF_K, 0, 0, 0, 7);
+    b.emit(EXIT, 0, 0, 0, 0);
+    b.emit(B.BPF_JMP | B.BPF_JEQ | B.BPF_K, 0, 0, -3, 1); // -> 2
+    b.emit(EXIT, 0, 0, 0, 0);
+  }), { jit: true });
+  assert.match(B.jitSource(back), /switch \(pc\)/);
+  assert.equal(B.bpfExec(back, a.mbufs[0]!), 7);
+  assert.equal(back.jit!(a.mbufs[0]!), 7);
+  assert.doesNotMatch(B.jitSource(bpf), /switch \(pc\)/);
   // out of the stack or the argument: the program returns 0
   const oob = B.bpfLoad(prog((b) => { b.emit(B.BPF_LDX | B.BPF_MEM | B.BPF_W, 0, 10, -520, 0); b.emit(EXIT, 0, 0, 0, 0); }), { jit: true });
   assert.equal(B.bpfExec(oob, a.mbufs[0]!), 0);

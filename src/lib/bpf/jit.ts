@@ -71,12 +71,16 @@ function highZero(b: Bpf): Uint16Array {
 export function jitSource(b: Bpf): string {
   const hz = highZero(b);
   const targets = new Set<number>([0]);
+  let backward = false;
   let usesMem = false;
   let usesPkt = false;
   for (let i = 0; i < b.n; i++) {
     const c = b.code[i]!;
     const cls = c & 7;
-    if (cls === D.BPF_JMP && (c & 0xf0) !== D.EBPF_EXIT && (c & 0xf0) !== D.EBPF_CALL) targets.add(b.off[i]!);
+    if (cls === D.BPF_JMP && (c & 0xf0) !== D.EBPF_EXIT && (c & 0xf0) !== D.EBPF_CALL) {
+      targets.add(b.off[i]!);
+      if (b.off[i]! <= i) backward = true;
+    }
     if (cls === D.BPF_LDX || cls === D.BPF_ST || cls === D.BPF_STX) usesMem = true;
     if (cls === D.BPF_LD && (c & 0xe0) !== D.BPF_IMM) usesPkt = true;
     if (c === (D.BPF_LD | D.BPF_IMM | D.EBPF_DW)) i++;
@@ -100,9 +104,14 @@ export function jitSource(b: Bpf): string {
     o.push('const c0 = ctx | 0;');
     o.push('let p = 0;');
   }
-  o.push('for (;;) switch (pc) {');
+  // Forward jumps only (the usual case): every target t gets a labeled block spanning [0, t), all opened
+  // at the top (so they nest), and a jump is `break L<t>`. Otherwise one switch case per target.
+  const sorted = [...targets].filter((t) => t > 0).sort((x, y) => y - x);
+  const go = (t: number) => (backward ? `pc = ${t}; continue;` : `break L${t};`);
+  if (backward) o.push('for (;;) switch (pc) {');
+  else for (const t of sorted) o.push(`L${t}: {`);
   for (let i = 0; i < b.n; i++) {
-    if (targets.has(i)) o.push(`case ${i}:`);
+    if (targets.has(i)) o.push(backward ? `case ${i}:` : i > 0 ? '}' : '');
     const c = b.code[i]!;
     const cls = c & 7;
     const op = c & 0xf0;
@@ -177,11 +186,11 @@ export function jitSource(b: Bpf): string {
           [D.EBPF_JLT]: `${Ls} < ${R}`, [D.EBPF_JLE]: `${Ls} <= ${R}`, [D.EBPF_JSGT]: `${Ls} > ${R}`, [D.EBPF_JSGE]: `${Ls} >= ${R}`,
           [D.EBPF_JSLT]: `${Ls} < ${R}`, [D.EBPF_JSLE]: `${Ls} <= ${R}`, [D.BPF_JSET]: `(${L} & ${SL}) !== 0`,
         };
-        o.push(`if (${c32[op]}) { pc = ${t}; continue; }`);
+        o.push(`if (${c32[op]}) { ${go(t)} }`);
         continue;
       }
       switch (op) {
-        case D.BPF_JA: o.push(`pc = ${t}; continue;`); continue;
+        case D.BPF_JA: o.push(go(t)); continue;
         case D.EBPF_EXIT: o.push('hi = h0; return l0;'); continue;
         case D.EBPF_CALL: o.push('return 0;'); continue;
         case D.BPF_JEQ: cond = `${L} === ${SL} && ${H} === ${SH}`; break;
@@ -196,7 +205,7 @@ export function jitSource(b: Bpf): string {
         case D.EBPF_JSLE: cond = `${H} !== ${SH} ? ${H} < ${SH} : ${U(L)} <= ${U(SL)}`; break;
         case D.BPF_JSET: cond = `((${L} & ${SL}) | (${H} & ${SH})) !== 0`; break;
       }
-      o.push(`if (${cond}) { pc = ${t}; continue; }`);
+      o.push(`if (${cond}) { ${go(t)} }`);
     } else if (cls === D.BPF_LD) {
       const mode = c & 0xe0;
       if (mode === D.BPF_IMM) {
@@ -225,8 +234,12 @@ export function jitSource(b: Bpf): string {
       }
     }
   }
-  o.push('default: return 0;');
-  o.push('}');
+  if (backward) {
+    o.push('default: return 0;');
+    o.push('}');
+  } else {
+    o.push('return 0;');
+  }
   o.push('}');
   // A burst loop per program keeps the call site monomorphic (inlinable).
   o.push('function bpf_jit_burst(c, rc, n, from) {');
