@@ -12,6 +12,7 @@ import { skipOrFail } from './helpers.js';
 import { filePrefix } from './testpmd_util.js';
 import { CaptureFixture, type Proc } from './capture_util.js';
 import { buildCorpus } from './bpf_corpus.js';
+import { parseArgs } from '../src/app/dumpcap/args.js';
 
 const DUMPCAP = fileURLToPath(new URL('../src/app/dumpcap/main.js', import.meta.url));
 const N = 40;
@@ -70,6 +71,18 @@ test('dumpcap -d prints the classic and eBPF programs; a bad filter is refused n
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /Invalid capture filter "udp prot 9"/);
   assert.match(bad.stderr, /'prot'/);
+});
+
+test('dumpcap -f before any -i is the default filter, after an -i it is that interface\'s (DPDK\'s rule)', () => {
+  const o = parseArgs(['-f', 'udp', '-i', '0', '-i', 'net_null0', '-f', 'tcp port 80', '-d']);
+  assert.ok(typeof o === 'object');
+  assert.equal(o.filter, 'udp');
+  assert.deepEqual(o.interfaces, ['0', 'net_null0']);
+  assert.deepEqual(o.ifFilters, [null, 'tcp port 80']);
+  assert.equal(o.dumpBpf, true);
+  const none = spawnSync(process.execPath, [DUMPCAP, '-d'], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /-d needs a capture filter \(-f\)/);
 });
 
 // A mixed stream (IPv4/IPv6/ARP/VLAN, TCP/UDP/ICMP, fragments, truncated frames) for the filter test.
