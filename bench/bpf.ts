@@ -18,7 +18,6 @@ const BURST = 32;
 const PROGRAMS: [string, string][] = [
   ['udp_port_53', 'udp port 53'],
   ['tcp_syn_net10', 'tcp[13]&2!=0 and ip src net 10.0.0.0/8'],
-  // hosts below 128.0.0.0: DPDK 22.11's rte_bpf_convert mistranslates compares with immediates >= 2^31
   ['vlan_host', 'vlan 100 and host 10.0.0.2'],
 ];
 

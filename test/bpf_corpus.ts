@@ -94,7 +94,7 @@ export function buildCorpus(): Uint8Array[] {
   return out.map((f) => Uint8Array.from(f));
 }
 
-/** Frames as mbufs in a private buffer; every third frame of more than 20 bytes is split into segments. */
+/** Frames as mbufs in a private buffer; every third frame of more than 20 bytes is split into 3 segments. */
 export class MbufArena {
   readonly u8: Uint8Array;
   readonly mbufs: Uint32Array;
@@ -105,7 +105,7 @@ export class MbufArena {
     const dv = new DataView(this.u8.buffer);
     this.mbufs = new Uint32Array(frames.length);
     frames.forEach((f, i) => {
-      const cuts = segment && i % 3 === 1 && f.length > 20 ? [0, 7 + (i % 11), 15 + (i % 13), f.length] : [0, f.length];
+      const cuts = segment && i % 3 === 1 && f.length > 20 ? [0, 7 + (i % 11), 7 + (i % 11) + (i % 5), f.length] : [0, f.length]; // i % 5 = 0: an empty middle segment
       let prev = 0;
       for (let s = 0; s + 1 < cuts.length; s++) {
         const m = this.top;

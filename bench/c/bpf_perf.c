@@ -3,7 +3,8 @@
  * holding the frames of a file ([u16 length][bytes] records): rte_bpf_exec_burst (interpreter) and the
  * JIT function (rte_bpf_get_jit) per mbuf. Prints "<name>_interp <packets_per_second>" and
  * "<name>_jit <packets_per_second>". Args after "--": seconds, frames file, then name program pairs.
- * With seconds 0 it only prints "== <name>" and rte_bpf_dump of each converted program (tests compare). */
+ * With seconds 0 it only prints "== <name>" and rte_bpf_dump of each converted program; with seconds -1,
+ * "== <name>" and one '0'/'1' per frame of the file (all of them) from rte_bpf_exec_burst (tests compare). */
 #define ALLOW_EXPERIMENTAL_API 1
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,41 @@ int main(int argc, char **argv) {
 			free(cb.bf_insns);
 		}
 		fflush(stdout);
+		rte_eal_cleanup();
+		return 0;
+	}
+	if (secs < 0) {
+		struct rte_mempool *vp = rte_pktmbuf_pool_create("verdict_bpf", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+		FILE *vf = fopen(argv[1], "rb");
+		if (vp == NULL || vf == NULL) { fprintf(stderr, "verdict setup failed\n"); return 1; }
+		struct rte_mbuf *vm[1023];
+		unsigned nf = 0;
+		unsigned char lb[2];
+		while (nf < 1023 && fread(lb, 1, 2, vf) == 2) {
+			unsigned len = lb[0] | lb[1] << 8;
+			vm[nf] = rte_pktmbuf_alloc(vp);
+			char *d = rte_pktmbuf_append(vm[nf], len);
+			if (d == NULL || (len > 0 && fread(d, 1, len, vf) != len)) { fprintf(stderr, "bad frame %u\n", nf); return 1; }
+			nf++;
+		}
+		fclose(vf);
+		uint64_t *rc = calloc(nf, sizeof(*rc));
+		for (int a = 2; a + 1 < argc; a += 2) {
+			struct bpf_program cb = parse_prog(argv[a + 1]);
+			struct rte_bpf_prm *prm = rte_bpf_convert(&cb);
+			struct rte_bpf *bpf = prm ? rte_bpf_load(prm) : NULL;
+			printf("== %s\n", argv[a]);
+			if (bpf == NULL) { printf("error %d\n", rte_errno); continue; }
+			rte_bpf_exec_burst(bpf, (void **)vm, rc, nf);
+			for (unsigned k = 0; k < nf; k++) putchar(rc[k] ? '1' : '0');
+			putchar('\n');
+			rte_bpf_destroy(bpf);
+			rte_free(prm);
+			free(cb.bf_insns);
+		}
+		fflush(stdout);
+		rte_pktmbuf_free_bulk(vm, nf);
+		rte_mempool_free(vp);
 		rte_eal_cleanup();
 		return 0;
 	}
