@@ -2,7 +2,7 @@
 // frames). The same classic program (libpcap's, from tcpdump -ddd) is converted and run by ours
 // (interpreter, JS "JIT") and by DPDK C (bench/c/bpf_perf.c: rte_bpf_convert, rte_bpf_exec_burst, the
 // x86-64 JIT from rte_bpf_get_jit). Also our own compiler's (unoptimized) program on our JIT. Mpps.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +11,15 @@ import * as B from '../src/lib/bpf/index.js';
 import * as eal from '../src/lib/eal/index.js';
 import * as mbuf from '../src/lib/mbuf/index.js';
 import { pcapCompile } from '../src/lib/pcap_filter/index.js';
-import { buildDpdkC, countGc, cSource, median, result, runDpdkC, runs } from './harness.js';
+import { buildDpdkC, countGc, cSource, median, result, runs } from './harness.js';
 
 const SECS = Number(process.env.BENCH_CASE_SECONDS ?? 0.3);
 const BURST = 32;
 const PROGRAMS: [string, string][] = [
   ['udp_port_53', 'udp port 53'],
-  ['tcp_syn_net10', 'tcp[13]&2!=0 and ip src net 10.0.0.0/8'],
+  // tcp[12:2] & 2 (SYN in the low byte) rather than tcp[13] & 2: DPDK's rte_bpf_convert indexes byte
+  // loads after the header length with the wrong register (see docs/bpf.md), so its program would differ.
+  ['tcp_syn_net10', 'tcp[12:2] & 2 != 0 and ip src net 10.0.0.0/8'],
   ['vlan_host', 'vlan 100 and host 10.0.0.2'],
 ];
 
@@ -103,6 +105,7 @@ export async function run(): Promise<void> {
   const ours = new Map<string, number[]>();
   const dpdk = new Map<string, number[]>();
   const push = (m: Map<string, number[]>, k: string, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
+  const crashed = new Set<string>();
   for (let r = 0; r < runs(); r++) {
     for (const p of progs) {
       push(ours, `${p.name}_interp`, measure(false, p.lib, ctx, rc));
@@ -110,9 +113,19 @@ export async function run(): Promise<void> {
       push(ours, `${p.name}_jit_ourcompiler`, measure(true, p.ours, ctx, rc));
     }
     if (c.bin) {
-      const args = [...ealArgs, '--file-prefix', `${prefix}_c`, '--', String(SECS), file];
-      for (const p of progs) args.push(p.name, p.text.trim().split('\n').join(','));
-      for (const [k, v] of runDpdkC(c.bin, args)) push(dpdk, k, v);
+      // One process per program: a DPDK crash (seen: SIGSEGV in its x86 JIT) loses only that case.
+      for (const p of progs) {
+        const args = [...ealArgs, '--file-prefix', `${prefix}_c`, '--', String(SECS), file, p.name, p.text.trim().split('\n').join(',')];
+        const r = spawnSync(c.bin, args, { encoding: 'utf8', timeout: 120000 });
+        for (const line of (r.stdout ?? '').split('\n')) {
+          const f = line.trim().split(/\s+/);
+          if (f.length === 2 && Number.isFinite(Number(f[1]))) push(dpdk, f[0]!, Number(f[1]));
+        }
+        if (r.status !== 0 && !crashed.has(p.name)) {
+          crashed.add(p.name);
+          console.log(`# DPDK C side for ${p.name}: exit ${r.status ?? r.signal} after: ${(r.stdout ?? '').trim().split('\n').join('; ') || 'nothing'}`);
+        }
+      }
     }
   }
   const gc = await countGc(() => {

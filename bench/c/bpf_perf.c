@@ -141,10 +141,12 @@ int main(int argc, char **argv) {
 		if (bpf == NULL) { fprintf(stderr, "rte_bpf_load: %s\n", rte_strerror(rte_errno)); return 1; }
 		double probe = run_interp(bpf, m, 20000);
 		printf("%s_interp %.0f\n", argv[a], run_interp(bpf, m, (unsigned long)(probe * secs / BURST) + 1));
+		fflush(stdout);
 		struct rte_bpf_jit jit;
 		if (rte_bpf_get_jit(bpf, &jit) == 0 && jit.func != NULL) {
 			probe = run_jit(jit.func, m, 20000);
 			printf("%s_jit %.0f\n", argv[a], run_jit(jit.func, m, (unsigned long)(probe * secs / BURST) + 1));
+			fflush(stdout);
 		}
 		rte_bpf_destroy(bpf);
 		rte_free(prm);
