@@ -21,11 +21,15 @@ export class CaptureFixture {
   private readonly children: ChildProcess[] = [];
   private readonly prefixes: string[] = [];
 
-  /** n packets of base + i * step bytes, a pattern seeded per packet, behind a fixed Ethernet header. */
-  constructor(tag: string, n: number, base: number, step: number, mulK: number, mulI: number) {
+  /**
+   * n packets of base + i * step bytes, a pattern seeded per packet, behind a fixed Ethernet header; or,
+   * when `given` is passed, exactly those frames.
+   */
+  constructor(tag: string, n: number, base: number, step: number, mulK: number, mulI: number, given?: Uint8Array[]) {
     this.dir = mkdtempSync(join(tmpdir(), `tsdpdk-${tag}-`));
     this.inPcap = join(this.dir, `${tag}_in.pcap`);
-    for (let i = 0; i < n; i++) {
+    if (given !== undefined) this.packets.push(...given);
+    for (let i = 0; given === undefined && i < n; i++) {
       const b = new Uint8Array(base + i * step);
       for (let k = 0; k < b.length; k++) b[k] = (k * mulK + i * mulI) & 0xff;
       b.set([0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00]);

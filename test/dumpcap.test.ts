@@ -11,6 +11,8 @@ import { DIRECTION_IN, PcapngReader, PcapReader, type CaptureReader } from '../s
 import { skipOrFail } from './helpers.js';
 import { filePrefix } from './testpmd_util.js';
 import { CaptureFixture, type Proc } from './capture_util.js';
+import { buildCorpus } from './bpf_corpus.js';
+import { parseArgs } from '../src/app/dumpcap/args.js';
 
 const DUMPCAP = fileURLToPath(new URL('../src/app/dumpcap/main.js', import.meta.url));
 const N = 40;
@@ -55,10 +57,85 @@ async function quit(p: Proc): Promise<void> {
   assert.match(p.out(), /mbuf pool <mb_pool_0>: 8192 of 8192 mbufs available after closing ports/);
 }
 
-test('dumpcap -f is refused clearly (no BPF library yet)', () => {
-  const r = spawnSync(process.execPath, [DUMPCAP, '-f', 'udp'], { encoding: 'utf8', timeout: 10000 });
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /capture filters are not supported yet \(needs the BPF library\)/);
+test('dumpcap -d prints the classic and eBPF programs; a bad filter is refused naming the token', () => {
+  const r = spawnSync(process.execPath, [DUMPCAP, '-d', '-f', 'udp port 9'], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.match(lines[0]!, /^cBPF program \(\d+ insns\)$/);
+  assert.equal(lines[1], '(000) ldh      [12]');
+  const e = lines.indexOf('eBPF program (' + /eBPF program \((\d+) insns\)/.exec(r.stdout)![1] + ' insns)');
+  assert.ok(e > 0);
+  assert.deepEqual(lines.slice(e + 1, e + 4), [' L0:\txor r0, r0', ' L1:\txor r7, r7', ' L2:\tmov r6, r1']);
+  assert.ok(r.stdout.includes('mov32 r0, #0x880'), 'accept returns the snaplen 2176');
+  const bad = spawnSync(process.execPath, [DUMPCAP, '-d', '-f', 'udp prot 9'], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /Invalid capture filter "udp prot 9"/);
+  assert.match(bad.stderr, /'prot'/);
+});
+
+test('dumpcap -f before any -i is the default filter, after an -i it is that interface\'s (DPDK\'s rule)', () => {
+  const o = parseArgs(['-f', 'udp', '-i', '0', '-i', 'net_null0', '-f', 'tcp port 80', '-d']);
+  assert.ok(typeof o === 'object');
+  assert.equal(o.filter, 'udp');
+  assert.deepEqual(o.interfaces, ['0', 'net_null0']);
+  assert.deepEqual(o.ifFilters, [null, 'tcp port 80']);
+  assert.equal(o.dumpBpf, true);
+  const none = spawnSync(process.execPath, [DUMPCAP, '-d'], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /-d needs a capture filter \(-f\)/);
+});
+
+// A mixed stream (IPv4/IPv6/ARP/VLAN, TCP/UDP/ICMP, fragments, truncated frames) for the filter test.
+const mixed = buildCorpus().filter((f) => f.length >= 14);
+const fxf = new CaptureFixture('dumpcapf', 0, 0, 0, 0, 0, mixed);
+after(() => fxf.cleanup());
+
+async function portStat(tp: Proc, port: number, field: string): Promise<number> {
+  const from = tp.out().length;
+  send(tp, `show port stats ${port}`);
+  const re = new RegExp(`${field}: *(\\d+)`);
+  await tp.waitFor(re, 5000, from);
+  return Number(re.exec(tp.out().slice(from))![1]);
+}
+
+test('dumpcap -f keeps exactly what libpcap selects, counts the rest as received, forwarding unchanged', { timeout: 60000 }, async (t) => {
+  if (spawnSync('sh', ['-c', 'command -v tcpdump'], { stdio: 'ignore' }).status !== 0) return skipOrFail(t, 'tcpdump is not installed');
+  for (const expr of ['udp port 53', 'tcp[13] & 2 != 0 or vlan 100 and ip']) {
+    // The oracle: tcpdump (libpcap) reading the input with the same filter.
+    const want = join(fxf.dir, 'want.pcap');
+    const td = spawnSync('tcpdump', ['-r', fxf.inPcap, '-w', want, expr], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(td.status, 0, td.stderr);
+    const wr = PcapReader.open(want);
+    const expected = readAll(wr).map((g) => g.data);
+    wr.close();
+    assert.ok(expected.length > 0 && expected.length < mixed.length);
+    const prefix = filePrefix('dcf');
+    const tp = fxf.primary(prefix, false);
+    await tp.waitFor('testpmd> ');
+    const file = join(fxf.dir, 'filtered.pcapng');
+    const dc = fxf.launch([DUMPCAP, `--file-prefix=${prefix}`, '-i', '0', '-f', expr, '-w', file], false);
+    await dc.waitFor("Capturing on 'net_pcap0'");
+    send(tp, 'start');
+    const end = Date.now() + 15000;
+    while (await portStat(tp, 0, 'RX-packets') < mixed.length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300)); // the capture ring drains
+    dc.child.kill('SIGINT');
+    const r = await withTimeout(dc.exited, 10000, 'dumpcap');
+    assert.equal(r.code, 0, dc.out());
+    assert.match(dc.out(), new RegExp(`Packets captured: ${expected.length}\\n`));
+    assert.match(dc.out(), new RegExp(`Packets received/dropped on interface 'net_pcap0': ${mixed.length}/0`));
+    // forwarding is not affected by the filter: every frame went out of port 1
+    assert.equal(await portStat(tp, 1, 'TX-packets'), mixed.length);
+    send(tp, 'stop');
+    await tp.waitFor('Done.');
+    await quit(tp);
+    const rd = PcapngReader.open(file);
+    const got = readAll(rd);
+    assert.equal(rd.interfaces[0]!.stats[0]!.ifRecv, BigInt(mixed.length));
+    rd.close();
+    assert.equal(got.length, expected.length, expr);
+    got.forEach((g, i) => assert.deepEqual(g.data, expected[i], `${expr}: packet ${i}`));
+  }
 });
 
 test('dumpcap captures the forwarded stream: pcapng and -P pcap with -s', { timeout: 30000 }, async (t) => {

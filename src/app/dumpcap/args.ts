@@ -2,6 +2,12 @@
 
 export interface DumpcapOptions {
   interfaces: string[];
+  /** capture filter of each interface (-f after its -i), null = the global one */
+  ifFilters: (string | null)[];
+  /** -f before any -i */
+  filter: string | null;
+  /** -d: print the compiled filter and exit */
+  dumpBpf: boolean;
   output: string | null;
   pcap: boolean;
   count: number;
@@ -27,12 +33,13 @@ export function usage(prog: string): string {
     'Capture interface:\n' +
     '  -i <interface>, --interface <interface>\n' +
     '                           name or port index of interface (repeatable)\n' +
-    '  -f <capture filter>      packet filter in libpcap filter syntax (not supported yet)\n' +
+    '  -f <capture filter>      packet filter in libpcap filter syntax\n' +
     '  -s <snaplen>, --snapshot-length <snaplen>\n' +
     `                           packet snapshot length (def: ${DEFAULT_SNAPLEN})\n` +
     '  -p, --no-promiscuous-mode\n' +
     '                           accepted; tsdpdk-dumpcap never changes promiscuous mode\n' +
     '  -D, --list-interfaces    print list of interfaces and exit\n' +
+    '  -d                       print generated BPF code for capture filter\n' +
     'Stop conditions:\n' +
     '  -c <packet count>        stop after n packets (def: infinite)\n' +
     '  -a <autostop cond.> ..., --autostop <autostop cond.> ...\n' +
@@ -64,7 +71,7 @@ function num(s: string, what: string, min = 0): number {
 
 export function parseArgs(argv: string[]): DumpcapOptions | 'help' | 'version' {
   const o: DumpcapOptions = {
-    interfaces: [], output: null, pcap: false, count: 0, durationS: 0, filesizeKB: 0, snaplen: DEFAULT_SNAPLEN,
+    interfaces: [], ifFilters: [], filter: null, dumpBpf: false, output: null, pcap: false, count: 0, durationS: 0, filesizeKB: 0, snaplen: DEFAULT_SNAPLEN,
     quiet: false, list: false, noPromisc: false, ringSize: DEFAULT_RING_SIZE, filePrefix: null, comment: null, eal: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -92,7 +99,7 @@ export function parseArgs(argv: string[]): DumpcapOptions | 'help' | 'version' {
       return v;
     };
     switch (key) {
-      case '-i': case '--interface': o.interfaces.push(val()); break;
+      case '-i': case '--interface': o.interfaces.push(val()); o.ifFilters.push(null); break;
       case '-w': case '--output-file': o.output = val(); break;
       case '-P': o.pcap = true; break;
       case '-n': o.pcap = false; break;
@@ -116,11 +123,13 @@ export function parseArgs(argv: string[]): DumpcapOptions | 'help' | 'version' {
         else o.count = n;
         break;
       }
-      case '-f':
-        val();
-        throw new UsageError('capture filters are not supported yet (needs the BPF library)');
-      case '-d':
-        throw new UsageError('-d (dump the BPF program) is not supported yet (needs the BPF library)');
+      case '-f': {
+        const f = val();
+        if (o.interfaces.length === 0) o.filter = f;
+        else o.ifFilters[o.interfaces.length - 1] = f;
+        break;
+      }
+      case '-d': o.dumpBpf = true; break;
       case '-h': case '--help': return 'help';
       case '-v': case '--version': return 'version';
       default:

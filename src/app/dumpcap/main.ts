@@ -2,16 +2,19 @@
 // tsdpdk-dumpcap: dpdk-dumpcap's run. A secondary process: creates a capture ring and mempool in shared
 // memory, enables pdump on the chosen ports (every queue, both directions), writes pcapng (or pcap with -P)
 // until -c/-a or a signal, then disables the capture, writes one ISB per interface and frees its objects.
+// A -f filter is compiled (pcap-filter -> classic BPF -> eBPF) into a memzone the primary runs per packet.
 
 import '../../drivers/net/index.js';
 import { basename } from 'node:path';
 import { release, type as osType } from 'node:os';
+import { bpfConvert, bpfDump, bpfLoad, bpfPrmStore } from '../../lib/bpf/index.js';
 import * as eal from '../../lib/eal/index.js';
 import * as ethdev from '../../lib/ethdev/index.js';
 import * as mbuf from '../../lib/mbuf/index.js';
 import type { Mempool } from '../../lib/mempool/index.js';
 import { PcapngWriter, PcapWriter } from '../../lib/pcapng/index.js';
 import * as pdump from '../../lib/pdump/index.js';
+import { pcapCompile } from '../../lib/pcap_filter/index.js';
 import { Ring } from '../../lib/ring/index.js';
 import { parseArgs, usage, UsageError, type DumpcapOptions } from './args.js';
 
@@ -29,14 +32,14 @@ function die(msg: string): never {
   process.exit(1);
 }
 
-interface Intf { port: number; name: string; ifIndex: number }
+interface Intf { port: number; name: string; ifIndex: number; filter: string | null }
 
 function resolveInterfaces(o: DumpcapOptions): Intf[] {
   const all = ethdev.ports();
   if (all.length === 0) die('No Ethernet ports found');
   const wanted = o.interfaces.length > 0 ? o.interfaces : [String(all[0])];
   const out: Intf[] = [];
-  for (const w of wanted) {
+  for (const [k, w] of wanted.entries()) {
     let port: number;
     if (/^\d+$/.test(w)) {
       port = Number(w);
@@ -48,7 +51,7 @@ function resolveInterfaces(o: DumpcapOptions): Intf[] {
         die(`Specified port_number "${w}" is not a valid device name or port number`);
       }
     }
-    if (!out.some((i) => i.port === port)) out.push({ port, name: ethdev.getNameByPort(port), ifIndex: out.length });
+    if (!out.some((i) => i.port === port)) out.push({ port, name: ethdev.getNameByPort(port), ifIndex: out.length, filter: o.ifFilters[k] ?? o.filter });
   }
   return out;
 }
@@ -65,8 +68,33 @@ const nowNs = (): bigint => {
   return BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.floor((ms % 1) * 1e6));
 };
 
+/** dpdk-dumpcap's compile_filters: libpcap syntax -> classic BPF -> eBPF (rte_bpf_convert), validated. */
+function compileFilter(expr: string, snaplen: number, ifname: string): ReturnType<typeof bpfConvert> {
+  try {
+    const prm = bpfConvert(pcapCompile(expr, snaplen));
+    bpfLoad(prm);
+    return prm;
+  } catch (e) {
+    process.stderr.write(`Invalid capture filter "${expr}": for interface '${ifname}'\n`);
+    die(`\n${(e as Error).message}\n`);
+  }
+}
+
+/** -d: both programs, as dpdk-dumpcap prints them. */
+function dumpFilter(expr: string, snaplen: number): void {
+  const c = pcapCompile(expr, snaplen);
+  const prm = bpfConvert(c);
+  process.stdout.write(`cBPF program (${c.length} insns)\n${c.dump()}\neBPF program (${prm.nbIns} insns)\n${bpfDump(prm)}`);
+}
+
 async function capture(o: DumpcapOptions, intfs: Intf[]): Promise<void> {
   const say = (s: string) => { if (!o.quiet) process.stderr.write(s); };
+  const filterZones = new Map<number, eal.Memzone>();
+  for (const i of intfs) {
+    if (i.filter === null) continue;
+    const prm = compileFilter(i.filter, Math.min(o.snaplen, 0xffff), i.name);
+    filterZones.set(i.port, bpfPrmStore(`dumpcap_bpf_${process.pid}_${i.port}`, prm));
+  }
   let ringSize = 2;
   while (ringSize < o.ringSize) ringSize *= 2;
   const snaplen = Math.min(o.snaplen, 0xffff);
@@ -111,7 +139,7 @@ async function capture(o: DumpcapOptions, intfs: Intf[]): Promise<void> {
     for (const i of intfs) ifOf.set(i.port, i.ifIndex);
     if (!toStdout) say(`File: ${path}\n`);
     for (const i of intfs) {
-      pdump.pdumpEnable(i.port, pdump.RTE_PDUMP_ALL_QUEUES, pdump.RTE_PDUMP_FLAG_RXTX, ring, mp, snaplen);
+      pdump.pdumpEnable(i.port, pdump.RTE_PDUMP_ALL_QUEUES, pdump.RTE_PDUMP_FLAG_RXTX, ring, mp, snaplen, filterZones.get(i.port)?.offset ?? 0);
       enabled.push(i.port);
       say(`Capturing on '${i.name}'\n`);
     }
@@ -166,7 +194,7 @@ async function capture(o: DumpcapOptions, intfs: Intf[]): Promise<void> {
     for (const i of intfs) {
       if (!enabled.includes(i.port)) continue;
       const st = pdump.pdumpStats(i.port, pdump.RTE_PDUMP_ALL_QUEUES, pdump.RTE_PDUMP_FLAG_RXTX);
-      const recv = st.accepted;
+      const recv = st.accepted + st.filtered; // what Wiretap does, as dpdk-dumpcap
       const drop = st.nombuf + st.ringfull;
       ng?.writeStats(i.ifIndex, { startTimeNs: startNs, endTimeNs: endNs, ifRecv: recv, ifDrop: drop });
       const pct = recv + drop === 0 ? 100 : (100 * recv) / (recv + drop);
@@ -179,6 +207,7 @@ async function capture(o: DumpcapOptions, intfs: Intf[]): Promise<void> {
     process.off('SIGHUP', onSig);
     mp.free();
     ring.free();
+    for (const z of filterZones.values()) eal.memzoneFree(z);
   }
 }
 
@@ -200,6 +229,21 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   const o = parsed;
+  if (o.dumpBpf) {
+    // Needs no primary: the programs depend on the expression and snaplen only.
+    const f = o.filter ?? o.ifFilters.find((x) => x !== null) ?? null;
+    if (f === null) {
+      process.stderr.write(`${progName()}: -d needs a capture filter (-f)\n`);
+      process.exit(1);
+    }
+    try {
+      dumpFilter(f, Math.min(o.snaplen, 0xffff));
+    } catch (e) {
+      process.stderr.write(`Invalid capture filter "${f}"\n${(e as Error).message}\n`);
+      process.exit(1);
+    }
+    process.exit(0);
+  }
   const eargs = ['-l', '0', '--proc-type=secondary', '--log-level', 'notice'];
   if (o.filePrefix !== null) eargs.push(`--file-prefix=${o.filePrefix}`);
   try {

@@ -7,10 +7,14 @@
 //   0 = off, else the window offset of the queue's descriptor.
 // - memzone "tsdpdk_pdump": 64-byte header (lock), then a 64-byte descriptor per
 //   (port, direction, queue): ring offset, mempool offset, snaplen, generation, owner pid, busy word,
-//   then f64 counters accepted, nombuf, ringfull (written by the queue's lcore only).
+//   filter (window offset of an eBPF program stored by bpfPrmStore, 0 = none), then f64 counters
+//   accepted, nombuf, ringfull, filtered (written by the queue's lcore only).
+// A filter runs on each packet before the copy (rte_pdump's BPF filter): kept when it returns non-zero,
+// else counted as filtered. Each process loads and compiles it once per enable (generation).
 // Capture copies carry a 16-byte private area: ts seconds u32, ts nanoseconds u32, original length u32,
 // queue u16, direction u16 (1 Rx, 2 Tx; pcapng's epb_flags values). The mbuf port is the captured port.
 
+import { bpfBindMemory, bpfLoad, bpfPrmRead, RTE_BPF_ARG_PTR_MBUF, type JitBurstFunc } from '../bpf/index.js';
 import { fail } from '../eal/errors.js';
 import * as eal from '../eal/index.js';
 import { MAX_QUEUES_PER_PORT, RTE_MAX_ETHPORTS } from '../ethdev/constants.js';
@@ -44,17 +48,23 @@ const E_SNAPLEN = 8;
 const E_GEN = 12;
 const E_OWNER = 16;
 const E_BUSY = 20;
+const E_FILTER = 24;
 const E_ACCEPTED = 32; // f64
 const E_NOMBUF = 40; // f64
 const E_RINGFULL = 48; // f64
+const E_FILTERED = 56; // f64
 const ZONE_SIZE = HDR + RTE_MAX_ETHPORTS * 2 * MAX_QUEUES_PER_PORT * ENTRY;
 const CHUNK = 256;
 
 export interface PdumpStats {
   accepted: number;
+  /** rejected by the filter */
+  filtered: number;
   nombuf: number;
   ringfull: number;
 }
+
+const rejectAll: JitBurstFunc = (_c, rc, n) => { rc.fill(0, 0, n); return 0; };
 
 // ---- per-thread state of the burst hooks ----
 let PW: eal.SharedWindow | null = null;
@@ -62,11 +72,13 @@ let U32 = null as unknown as Uint32Array;
 let U16 = null as unknown as Uint16Array;
 let F64 = null as unknown as Float64Array;
 let scratch = null as unknown as Uint32Array;
+const verdict = new Uint32Array(CHUNK);
 /** u32 index of each queue's flag word + 1 (0 = not computed yet); Rx then Tx. */
 const flagIdx = new Int32Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2);
 const cGen = new Int32Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(-1);
 const cRing: (Ring | null)[] = new Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(null);
 const cPool: (Mempool | null)[] = new Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(null);
+const cFilter: (JitBurstFunc | null)[] = new Array(RTE_MAX_ETHPORTS * MAX_QUEUES_PER_PORT * 2).fill(null);
 
 function bind(w: eal.SharedWindow): void {
   PW = w;
@@ -78,6 +90,21 @@ function bind(w: eal.SharedWindow): void {
   cGen.fill(-1);
   cRing.fill(null);
   cPool.fill(null);
+  cFilter.fill(null);
+  bpfBindMemory(w.u8, w.u16, w.u32);
+}
+
+/** Loads (validates, compiles) the queue's filter; a program that does not load rejects everything. */
+function loadFilter(off: number): JitBurstFunc | null {
+  if (off === 0) return null;
+  try {
+    const prm = bpfPrmRead(PW!.u8, U32, off);
+    if (prm.argType !== RTE_BPF_ARG_PTR_MBUF) fail('EINVAL', 'pdump: filter must take the mbuf');
+    return bpfLoad(prm, { jit: true }).jitBurst;
+  } catch (e) {
+    eal.log.logf(eal.log.LogLevel.ERR, eal.log.RTE_LOGTYPE_EAL, 'PDUMP', `cannot load the capture filter: ${(e as Error).message}`);
+    return rejectAll;
+  }
 }
 
 function flagIndexSlow(port: number, queue: number, k: number, dir: number): number {
@@ -125,9 +152,11 @@ function capture(port: number, queue: number, k: number, e: number, dir: number,
       mp = mempoolFromOffset(U32[ei + (E_MP >>> 2)]!);
       cRing[k] = ring;
       cPool[k] = mp;
+      cFilter[k] = loadFilter(U32[ei + (E_FILTER >>> 2)]!);
       cGen[k] = gen;
       mbufBind(PW!);
     }
+    const filter = cFilter[k]!;
     const snaplen = U32[ei + (E_SNAPLEN >>> 2)]!;
     const t = performance.timeOrigin + performance.now();
     const sec = Math.floor(t / 1000);
@@ -138,8 +167,14 @@ function capture(port: number, queue: number, k: number, e: number, dir: number,
     while (i < nb) {
       let c = 0;
       const end = nb - i > CHUNK ? i + CHUNK : nb;
+      const from = i;
+      if (filter !== null) filter(mbufs, verdict, end - i, i);
       for (; i < end; i++) {
         const m = mbufs[i]!;
+        if (filter !== null && verdict[i - from] === 0) {
+          F64[fs + 3]! += 1; // filtered
+          continue;
+        }
         const mc = copy(m, mp, 0, snaplen);
         if (mc === 0) {
           F64[fs + 1]! += 1; // nombuf
@@ -208,9 +243,10 @@ function targets(port: number, queue: number, flags: number, nbRxq: number, nbTx
 /**
  * rte_pdump_enable: copies of the packets of (port, queue or RTE_PDUMP_ALL_QUEUES, RX/TX flags), cut to
  * snaplen (0 = whole), go to `ring` as mbufs of `mp` (private area >= PDUMP_PRIV_SIZE, cache 0 advised
- * since lcore ids collide across processes). Callable from any process; EEXIST if already captured.
+ * since lcore ids collide across processes). `filter`: window offset of an eBPF program taking the mbuf
+ * (bpfPrmStore; rte_pdump_enable_bpf's prm), 0 for none. Callable from any process; EEXIST if already captured.
  */
-export function pdumpEnable(port: number, queue: number, flags: number, ring: Ring, mp: Mempool, snaplen = 0): void {
+export function pdumpEnable(port: number, queue: number, flags: number, ring: Ring, mp: Mempool, snaplen = 0, filter = 0): void {
   const w = eal.sharedWindow();
   const nbRxq = portQueues(port, 0);
   const nbTxq = portQueues(port, 1);
@@ -233,7 +269,8 @@ export function pdumpEnable(port: number, queue: number, flags: number, ring: Ri
     w.u32[ei + (E_SNAPLEN >>> 2)] = snaplen === 0 ? 0xffffffff : snaplen;
     w.u32[ei + (E_GEN >>> 2)] = (w.u32[ei + (E_GEN >>> 2)]! + 1) >>> 0;
     w.u32[ei + (E_OWNER >>> 2)] = process.pid;
-    w.f64.fill(0, (e + E_ACCEPTED) >>> 3, ((e + E_RINGFULL) >>> 3) + 1);
+    w.u32[ei + (E_FILTER >>> 2)] = filter;
+    w.f64.fill(0, (e + E_ACCEPTED) >>> 3, ((e + E_FILTERED) >>> 3) + 1);
     Atomics.store(w.u32, flagWord(port, dir, q), e);
   }
 }
@@ -275,7 +312,7 @@ export function pdumpDisable(port: number, queue: number, flags: number): void {
 export function pdumpStats(port: number, queue: number, flags: number): PdumpStats {
   const w = eal.sharedWindow();
   const z = eal.memzoneLookup(PDUMP_MEMZONE);
-  const s: PdumpStats = { accepted: 0, nombuf: 0, ringfull: 0 };
+  const s: PdumpStats = { accepted: 0, filtered: 0, nombuf: 0, ringfull: 0 };
   if (z === null) return s;
   const t = targets(port, queue, flags, MAX_QUEUES_PER_PORT, MAX_QUEUES_PER_PORT);
   for (const dir of t.dirs) for (const q of t.queues) {
@@ -283,6 +320,7 @@ export function pdumpStats(port: number, queue: number, flags: number): PdumpSta
     s.accepted += w.f64[fi]!;
     s.nombuf += w.f64[fi + 1]!;
     s.ringfull += w.f64[fi + 2]!;
+    s.filtered += w.f64[fi + 3]!;
   }
   return s;
 }
