@@ -12,4 +12,6 @@ export * as kvargs from './lib/kvargs/index.js';
 export * as pcapng from './lib/pcapng/index.js';
 export * as pdump from './lib/pdump/index.js';
 export * as telemetry from './lib/telemetry/index.js';
+export * as bpf from './lib/bpf/index.js';
+export * as pcapFilter from './lib/pcap_filter/index.js';
 export * as vdev from './drivers/bus/vdev/vdev.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 
 test("import 'tsdpdk' gives the libraries as namespaces with the PMDs registered", async () => {
   const pkg = await import('tsdpdk') as Record<string, Record<string, unknown>>;
-  for (const lib of ['eal', 'ring', 'mempool', 'mbuf', 'ethdev', 'net', 'kvargs', 'pcapng', 'pdump', 'telemetry', 'vdev']) {
+  for (const lib of ['eal', 'ring', 'mempool', 'mbuf', 'ethdev', 'net', 'kvargs', 'pcapng', 'pdump', 'telemetry', 'bpf', 'pcapFilter', 'vdev']) {
     assert.equal(typeof pkg[lib], 'object', lib);
   }
   assert.equal(typeof pkg.eal!.init, 'function');
