@@ -155,9 +155,10 @@ export function peerSend(topo: Topology, ns: string, iface: string, frames: Uint
   assert.match(r.out, new RegExp(`sent ${frames.length}\\n`));
 }
 
-/** Starts a capture of up to count incoming frames on iface in ns; resolves once it listens. */
-export async function peerCapture(ns: string, iface: string, count: number, timeoutS: number): Promise<{ done: Promise<string[]> }> {
-  const p = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', FWD_PEER_PY, 'capture', iface, String(count), String(timeoutS)]);
+/** Starts a capture of up to count incoming frames (of ethertype et if given) on iface in ns; resolves once it listens. */
+export async function peerCapture(ns: string, iface: string, count: number, timeoutS: number, et?: number): Promise<{ done: Promise<string[]> }> {
+  const extra = et === undefined ? [] : [et.toString(16)];
+  const p = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', FWD_PEER_PY, 'capture', iface, String(count), String(timeoutS), ...extra]);
   const kill = setTimeout(() => p.kill('SIGKILL'), (timeoutS + 5) * 1000);
   let out = '';
   let err = '';

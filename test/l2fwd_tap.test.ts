@@ -223,7 +223,7 @@ function ping(ns: string, dst: string): Promise<{ ok: boolean; out: string }> {
   });
 }
 
-test('net_tap on one side, its kernel side moved into ns B: replay byte-identical, ping A -> B, counts', async (t) => {
+test('net_tap on one side, its kernel side moved into ns B: replay byte-identical, ping A -> B, counts, tap down/up', async (t) => {
   if (skipReason) return skipOrFail(t, skipReason);
   const c = startL2fwd([`net_af_packet0,iface=${A1}`, `net_tap1,iface=${TAP}`], ['-p', '0x3', '-T', '1', '--no-mac-updating']);
   let moved = false;
@@ -264,6 +264,27 @@ test('net_tap on one side, its kernel side moved into ns B: replay byte-identica
     assert.equal(tx1, rx0);
     assert.equal(tx0, rx1);
     assert.equal(dr0 + dr1, 0);
+
+    // The tap's kernel side down and up again in ns B: frames l2fwd writes meanwhile go nowhere; after
+    // up both directions carry exactly what is sent (only the marked frames are compared: A's and B's
+    // kernels may add ARP of their own now that they have addresses).
+    sh('ip', ['netns', 'exec', NSB, 'ip', 'link', 'set', TAP, 'down']);
+    const lost = marked(8, 90, 6);
+    peerSend(topo, NSA, A0, lost);
+    await waitL2fwdStats(c, (x) => x.get(0)![1] >= rx0 + 8);
+    sh('ip', ['netns', 'exec', NSB, 'ip', 'link', 'set', TAP, 'up']);
+    const fwd = marked(24, 300, 7);
+    const capB = await peerCapture(NSB, TAP, fwd.length, 10, 0x88b5);
+    peerSend(topo, NSA, A0, fwd);
+    assert.deepEqual(await capB.done, fwd.map(hex));
+    const rev = marked(24, 310, 8);
+    const capA = await peerCapture(NSA, A0, rev.length, 10, 0x88b5);
+    peerSend(topo, NSB, TAP, rev);
+    assert.deepEqual(await capA.done, rev.map(hex));
+    const f = await waitL2fwdStats(c, (x) => x.get(0)![1] >= rx0 + 32 && x.get(1)![1] >= rx1 + 24);
+    assert.equal(f.get(1)![0], f.get(0)![1]); // everything port 0 received went to the tap's Tx
+    assert.equal(f.get(0)![0], f.get(1)![1]);
+    assert.equal(f.get(0)![2] + f.get(1)![2], 0);
   } finally {
     await stopL2fwd(c);
     run('ip', ['netns', 'exec', NSA, 'ip', 'addr', 'flush', 'dev', A0]);

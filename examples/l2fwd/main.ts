@@ -188,8 +188,9 @@ async function main(): Promise<void> {
     out(`Lcore ${l}: RX port ${p} TX port ${dst[p]}\n`);
   }
 
-  const nbLcores = eal.lcoreCount();
-  const nbMbufs = Math.max(enabled.length * (RX_DESC_DEFAULT + TX_DESC_DEFAULT + MAX_PKT_BURST + nbLcores * MEMPOOL_CACHE_SIZE), 8192);
+  // l2fwd's sizing: every available port (enabled or not) and the lcores that received Rx ports.
+  const nbLcores = rxOf.size;
+  const nbMbufs = Math.max(present.length * (RX_DESC_DEFAULT + TX_DESC_DEFAULT + MAX_PKT_BURST + nbLcores * MEMPOOL_CACHE_SIZE), 8192);
   let pool: Mempool;
   try {
     pool = pktmbufPoolCreate('mbuf_pool', nbMbufs, MEMPOOL_CACHE_SIZE, 0, MBUF_DEFAULT_BUF_SIZE, eal.socketId());
