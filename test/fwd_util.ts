@@ -225,3 +225,36 @@ export async function nextL2fwdScreen(c: Child, ms = 5000): Promise<Map<number, 
     await sleep(50);
   }
 }
+
+/**
+ * Frames DPDK's l2fwd and testpmd's io mode forward as they are (they never look past the MAC
+ * addresses): bad L3 under IPv4/IPv6/ARP ethertypes, unknown and 802.3 types, VLAN/QinQ, broadcast and
+ * multicast, a bare header; then IPv4 frames of 2048 (the mbuf data room), 2049, 3500 and `maxLen` bytes.
+ */
+export function malformedFrames(maxLen: number): Uint8Array[] {
+  const eth = (type: number, payload: number[], dst = [0x02, 0, 0, 0, 0, 0xbb]): Uint8Array =>
+    Uint8Array.from([...dst, 0x02, 0, 0, 0, 0, 0xaa, type >> 8, type & 0xff, ...payload]);
+  const junk = (n: number, s: number): number[] => Array.from({ length: n }, (_, i) => (i * 31 + s) & 0xff);
+  const big = (len: number, s: number): Uint8Array =>
+    eth(0x0800, [0x45, 0, (len - 14) >> 8, (len - 14) & 0xff, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, ...junk(len - 34, s)]);
+  return [
+    eth(0x0800, junk(6, 1)), // IPv4 ethertype, 6 bytes: no room for a header
+    eth(0x0800, [0x4f, 0, 0, 40, ...junk(16, 2)]), // IHL 15 (60 bytes) in a 20-byte header
+    eth(0x0800, [0x45, 0, 0x05, 0xdc, ...junk(42, 3)]), // total length 1500 in a 60-byte frame
+    eth(0x0800, [0x65, 0, 0, 20, ...junk(16, 4)]), // version 6 under the IPv4 ethertype
+    eth(0x86dd, junk(10, 5)), // truncated IPv6 header
+    eth(0x0806, junk(7, 6)), // truncated ARP
+    eth(0xffff, junk(46, 7)), // unknown ethertype
+    eth(0x0000, junk(46, 8)), // 802.3 length 0
+    eth(0x05dc, junk(30, 9)), // 802.3 length 1500 in a short frame
+    eth(0x88b5, []), // header only, no payload
+    eth(0x8100, [0x00, 0x64, 0x88, 0xb5, ...junk(44, 10)]), // 802.1Q VID 100
+    eth(0x88a8, [0x00, 0x0a, 0x81, 0x00, 0x00, 0x14, 0x08, 0x00, ...junk(10, 11)]), // QinQ over a truncated IPv4
+    eth(0x0800, junk(50, 12), [0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), // broadcast garbage
+    eth(0x88b5, junk(50, 13), [0x01, 0x00, 0x5e, 0x00, 0x00, 0x01]), // multicast
+    big(2048, 14), // exactly the mbuf data room: one segment
+    big(2049, 15), // one byte more: two segments
+    big(3500, 16),
+    big(maxLen, 17),
+  ];
+}

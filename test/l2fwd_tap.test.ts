@@ -12,7 +12,7 @@ import { PING_PY } from './fixtures/l2fwd_ping.js';
 import { skipOrFail } from './helpers.js';
 import { readPcap } from './testpmd_util.js';
 import {
-  hex, killChildren, macOf, netnsUnavailable, noIpv6In, peerCapture, peerSend, run, sh, startNode,
+  hex, killChildren, macOf, malformedFrames, netnsUnavailable, noIpv6In, peerCapture, peerSend, run, sh, startNode,
   nextL2fwdScreen, Topology, waitL2fwdStats, waitOperUp, type Child,
 } from './fwd_util.js';
 
@@ -106,40 +106,9 @@ test('sample.pcap replayed from ns A arrives in ns B byte-identical, in order; l
   }
 });
 
-/** Frames DPDK's l2fwd forwards as they are (it never looks past the MAC addresses). */
-function malformed(): Uint8Array[] {
-  const eth = (type: number, payload: number[], dst = [0x02, 0, 0, 0, 0, 0xbb]): Uint8Array =>
-    Uint8Array.from([...dst, 0x02, 0, 0, 0, 0, 0xaa, type >> 8, type & 0xff, ...payload]);
-  const junk = (n: number, s: number): number[] => Array.from({ length: n }, (_, i) => (i * 31 + s) & 0xff);
-  const big = (len: number, s: number): Uint8Array => {
-    const b = eth(0x0800, [0x45, 0, (len - 14) >> 8, (len - 14) & 0xff, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, ...junk(len - 34, s)]);
-    return b;
-  };
-  return [
-    eth(0x0800, junk(6, 1)), // IPv4 ethertype, 6 bytes: no room for a header
-    eth(0x0800, [0x4f, 0, 0, 40, ...junk(16, 2)]), // IHL 15 (60 bytes) in a 20-byte header
-    eth(0x0800, [0x45, 0, 0x05, 0xdc, ...junk(42, 3)]), // total length 1500 in a 60-byte frame
-    eth(0x0800, [0x65, 0, 0, 20, ...junk(16, 4)]), // version 6 under the IPv4 ethertype
-    eth(0x86dd, junk(10, 5)), // truncated IPv6 header
-    eth(0x0806, junk(7, 6)), // truncated ARP
-    eth(0xffff, junk(46, 7)), // unknown ethertype
-    eth(0x0000, junk(46, 8)), // 802.3 length 0
-    eth(0x05dc, junk(30, 9)), // 802.3 length 1500 in a short frame
-    eth(0x88b5, []), // header only, no payload
-    eth(0x8100, [0x00, 0x64, 0x88, 0xb5, ...junk(44, 10)]), // 802.1Q VID 100
-    eth(0x88a8, [0x00, 0x0a, 0x81, 0x00, 0x00, 0x14, 0x08, 0x00, ...junk(10, 11)]), // QinQ over a truncated IPv4
-    eth(0x0800, junk(50, 12), [0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), // broadcast garbage
-    eth(0x88b5, junk(50, 13), [0x01, 0x00, 0x5e, 0x00, 0x00, 0x01]), // multicast
-    big(2048, 14), // exactly the mbuf data room: one segment
-    big(2049, 15), // one byte more: two segments
-    big(3500, 16),
-    big(MTU + 14, 17), // the largest frame the veths carry: two segments
-  ];
-}
-
 test('malformed and jumbo frames: forwarded unchanged (multi-segment above the data room), counted, no mbuf leak', async (t) => {
   if (skipReason) return skipOrFail(t, skipReason);
-  const frames = malformed();
+  const frames = malformedFrames(MTU + 14);
   // Ring frames of 4 KB hold the 4014-byte frames; mbufs keep their 2048-byte data room.
   const afp = (i: number, iface: string): string => `net_af_packet${i},iface=${iface},blocksz=8192,framesz=4096,framecnt=512`;
   const c = startL2fwd([afp(0, A1), afp(1, B1)], ['-p', '0x3', '-T', '1', '--no-mac-updating']);
