@@ -370,3 +370,28 @@ test('interface moved to another namespace: link reads down, the queues still ca
     run('ip', ['netns', 'del', ns]);
   }
 });
+
+test('interface deleted under a started port: Rx returns nothing and counts nothing, Tx drops as errors, stop and close succeed', async (t) => {
+  if (skipReason) return skipOrFail(t, skipReason);
+  const p = vdevCreate(`net_tap9,iface=${IF}`);
+  noIpv6(IF);
+  ethdev.configure(p, 1, 1, {});
+  ethdev.rxQueueSetup(p, 0, 0, -1, null, pool);
+  ethdev.txQueueSetup(p, 0, 0, -1, null);
+  ethdev.start(p);
+  ethdev.statsReset(p);
+  const inUse = pool.inUseCount();
+  assert.ok(run('ip', ['link', 'del', IF]).ok);
+  assert.equal(linkShow(IF).ok, false);
+  const b = eal.burstArray(32);
+  for (let i = 0; i < 1000; i++) assert.equal(ethdev.rxBurst(p, 0, b, 32), 0);
+  for (let i = 0; i < 4; i++) b[i] = mbufFrom(pool, frame(100, 30 + i));
+  assert.equal(ethdev.txBurst(p, 0, b, 4), 4);
+  assert.equal(pool.inUseCount(), inUse);
+  const s = ethdev.statsGet(p);
+  assert.deepEqual([s.ipackets, s.ierrors, s.opackets, s.oerrors], [0, 0, 0, 4]);
+  assert.equal(ethdev.linkGet(p).status, 0);
+  ethdev.stop(p);
+  ethdev.close(p);
+  assert.equal(linkShow(IF).ok, false);
+});
