@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { skipOrFail } from './helpers.js';
-import { dpdkTestpmd, ether, ipv4, OURS, udp4 } from './testpmd_util.js';
+import { dpdkTestpmd, ether, filePrefix, ipv4, OURS, removeRuntimeDirs, udp4 } from './testpmd_util.js';
 import {
   assertSameFrames, hex, killChildren, malformedFrames, netnsUnavailable, peerCapture, peerSend, sh, sleep, startNode, Topology, waitOperUp,
   type Child,
@@ -26,7 +26,6 @@ const FLOWS = 64;
 const PER_FLOW = 4;
 const topo = new Topology();
 let skipReason: string | null = null;
-let prefixSeq = 0;
 
 // Three lcores (main + two forwarding); on a 2-CPU machine the main lcore (it sleeps in read(0) while
 // forwarding runs) shares CPU 0 with the first forwarding lcore (DPDK's --lcores syntax).
@@ -51,6 +50,7 @@ before(async () => {
 after(() => {
   killChildren();
   topo.cleanup();
+  removeRuntimeDirs(); // dpdk-testpmd leaves its runtime directory behind
 });
 
 /** PER_FLOW packets of each of FLOWS UDP flows (source port 20000 + flow), interleaved flow by flow. */
@@ -111,7 +111,7 @@ function assertSpread(st: FwdStats, n: number): void {
 
 test('tsdpdk-testpmd io, qpairs=2, --rxq=2 --txq=2 --nb-cores=2: 64 flows spread over both queues, all arrive', async (t) => {
   if (skipReason) return skipOrFail(t, skipReason);
-  const eal = [...LCORES, '--no-huge', '-m', '512', '--file-prefix', `tfq${pid}_${prefixSeq++}`, '--log-level=testpmd.mbuf:debug', ...vdevs()];
+  const eal = [...LCORES, '--no-huge', '-m', '512', '--file-prefix', filePrefix('fq'), '--log-level=testpmd.mbuf:debug', ...vdevs()];
   const c: Child = startNode(OURS, [...eal, '--', ...APP], 50000, true);
   try {
     await c.waitFor(/Press enter to exit/, 20000);
@@ -174,7 +174,7 @@ test('malformed and oversized frames, default ring frames: tsdpdk-testpmd forwar
   const frames = malformedFrames(4014);
   const one = (): string[] => ['--vdev', `net_af_packet0,iface=${A1}`, '--vdev', `net_af_packet1,iface=${B1}`];
   const app = ['--forward-mode=io', '--total-num-mbufs=8192'];
-  const eal = (tag: string): string[] => ['-l', '0-1', '--no-huge', '-m', '512', '--file-prefix', `tfq${tag}${pid}_${prefixSeq++}`];
+  const eal = (tag: string): string[] => ['-l', '0-1', '--no-huge', '-m', '512', '--file-prefix', filePrefix(`fq${tag}`)];
 
   let ours: string[] = [];
   const c: Child = startNode(OURS, [...eal('o'), '--log-level=testpmd.mbuf:debug', ...one(), '--', ...app], 50000, true);

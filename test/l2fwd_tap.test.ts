@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PING_PY } from './fixtures/l2fwd_ping.js';
 import { skipOrFail } from './helpers.js';
-import { readPcap } from './testpmd_util.js';
+import { filePrefix, readPcap, removeRuntimeDirs } from './testpmd_util.js';
 import {
   hex, killChildren, macOf, malformedFrames, netnsUnavailable, noIpv6In, peerCapture, peerSend, run, sh, startNode,
   nextL2fwdScreen, Topology, waitL2fwdStats, waitOperUp, type Child,
@@ -30,9 +30,8 @@ const NET = `10.${100 + (pid % 100)}.${(pid >> 8) & 0xff}`; // pid-unique /24 fo
 const MTU = 4000;
 const topo = new Topology();
 let skipReason: string | null = null;
-let prefixSeq = 0;
 
-const eal = (): string[] => ['-l', '0-1', '--no-huge', '-m', '512', '--file-prefix', `tlt${pid}_${prefixSeq++}`, '--log-level=user1.l2fwd:debug'];
+const eal = (): string[] => ['-l', '0-1', '--no-huge', '-m', '512', '--file-prefix', filePrefix('lt'), '--log-level=user1.l2fwd:debug'];
 
 before(async () => {
   skipReason = netnsUnavailable();
@@ -51,6 +50,7 @@ before(async () => {
 after(() => {
   killChildren();
   topo.cleanup();
+  removeRuntimeDirs(); // a killed l2fwd leaves its runtime directory
 });
 
 function startL2fwd(vdevs: string[], app: string[]): Child {
