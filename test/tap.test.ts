@@ -111,6 +111,9 @@ test('devargs errors: remote is ENOTSUP, bad values are EINVAL, nothing is creat
   const bad: [string, RegExp][] = [
     [`iface=${IF},mac=zz:11:22:33:44:55`, /invalid mac/],
     [`iface=${IF},mac=02:11:22:33:44`, /invalid mac/],
+    [`iface=${IF},mac=2:11:22:33:44:55`, /invalid mac/], // rte_ether_unformat_addr wants two digits a byte
+    [`iface=${IF},mac=02-11-22-33-44-55`, /invalid mac/],
+    [`iface=${IF},mac=0211:2233:44`, /invalid mac/],
     [`iface=${IF},mac=01:00:5e:00:00:01`, /not a unicast/],
     ['iface=waytoolonginterfacename', /invalid iface/],
     ['iface=a/b', /invalid iface/],
@@ -206,6 +209,21 @@ test('rx, tx (chained both ways), stats, link, MTU, MAC, promisc; close removes 
   assert.equal(show.ok, false, `still present after close: ${show.out}`);
 });
 
+test('mac devarg as DPDK reads it: xxxx:xxxx:xxxx, all zeros = random', (t) => {
+  if (skipReason) return skipOrFail(t, skipReason);
+  const p = vdevCreate(`net_tap5,iface=${IF},mac=0211:2233:4455`);
+  assert.equal(ethdev.formatMac(ethdev.macAddrGet(p)), '02:11:22:33:44:55');
+  assert.match(linkShow(IF).out, /link\/ether 02:11:22:33:44:55/);
+  ethdev.close(p);
+  const z = vdevCreate(`net_tap6,iface=${IF},mac=00:00:00:00:00:00`);
+  const mac = ethdev.macAddrGet(z);
+  assert.ok(mac.some((b) => b !== 0), 'zero MAC kept');
+  assert.equal(mac[0]! & 0x03, 0x02, 'random MAC: locally administered unicast');
+  assert.match(linkShow(IF).out, new RegExp(`link/ether ${ethdev.formatMac(mac).toLowerCase()}`));
+  ethdev.close(z);
+  assert.equal(linkShow(IF).ok, false);
+});
+
 test('defaults: dtap%d name, mac=fixed, persist keeps the interface', (t) => {
   if (skipReason) return skipOrFail(t, skipReason);
   const p = vdevCreate('net_tap1,mac=fixed');
@@ -215,6 +233,10 @@ test('defaults: dtap%d name, mac=fixed, persist keeps the interface', (t) => {
   assert.match(linkShow(name).out, /link\/ether 02:64:74:61:70:30/);
   ethdev.close(p);
   assert.equal(linkShow(name).ok, false);
+  // A prefix in any case, the last byte counting up per process (DPDK: "FIXEDxyz" is fixed too).
+  const f = vdevCreate(`net_tap7,iface=${IF},mac=FIXEDxyz`);
+  assert.equal(ethdev.formatMac(ethdev.macAddrGet(f)), '02:64:74:61:70:31');
+  ethdev.close(f);
 
   const q = vdevCreate(`eth_tap2,iface=${IF}p,persist`);
   assert.equal(ethdev.infoGet(q).driverName, 'net_tap');
@@ -298,5 +320,78 @@ test('without CAP_NET_ADMIN the probe fails with EPERM', (t) => {
   const r = spawnSync('setpriv', ['--bounding-set=-net_admin', '--inh-caps=-net_admin', process.execPath, child, IF], { encoding: 'utf8', timeout: 15000 });
   if (r.error || (r.status !== 0 && /setpriv/.test(r.stderr))) return skipOrFail(t, `setpriv unavailable: ${r.error?.message ?? r.stderr}`);
   assert.match(r.stdout, /^EPERM .*CAP_NET_ADMIN/, r.stderr);
+  assert.equal(linkShow(IF).ok, false);
+});
+
+test('interface moved to another namespace: link reads down, the queues still carry frames, stop and close succeed', async (t) => {
+  if (skipReason) return skipOrFail(t, skipReason);
+  const ns = `tsdpdk_tapns_${process.pid}`;
+  if (!run('ip', ['netns', 'add', ns]).ok) return skipOrFail(t, 'ip netns add failed');
+  try {
+    const p = vdevCreate(`net_tap8,iface=${IF}`);
+    ethdev.configure(p, 1, 1, {});
+    ethdev.rxQueueSetup(p, 0, 0, -1, null, pool);
+    ethdev.txQueueSetup(p, 0, 0, -1, null);
+    ethdev.start(p);
+    assert.equal(ethdev.linkGet(p).status, 1);
+    assert.ok(run('ip', ['link', 'set', IF, 'netns', ns]).ok);
+    run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `net.ipv6.conf.${IF}.disable_ipv6=1`]);
+    assert.ok(run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', IF, 'up']).ok);
+    // Not visible from here: DPDK's failed SIOCGIFFLAGS leaves the flags 0, i.e. link down, no error.
+    assert.equal(ethdev.linkGet(p).status, 0);
+
+    const inFrames = [frame(60, 21), frame(1514, 22)];
+    const snd = spawnSync('ip', ['netns', 'exec', ns, 'python3', '-c', TAP_PEER_PY, 'send', IF, ...inFrames.map(hex)], { encoding: 'utf8', timeout: 5000 });
+    assert.equal(snd.status, 0, snd.stderr);
+    const got = await rxAll(p, inFrames.length);
+    assert.deepEqual(got.map((m) => hex(mbufBytes(m))), inFrames.map(hex));
+    for (const m of got) mbuf.free(m);
+
+    const outFrame = frame(200, 23);
+    const cap = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', TAP_PEER_PY, 'recv', IF, '1', '3', ET.toString(16)]);
+    const kill = setTimeout(() => cap.kill('SIGKILL'), 8000);
+    let out = '';
+    cap.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    const closed = new Promise<void>((res) => cap.on('close', () => { clearTimeout(kill); res(); }));
+    const end = Date.now() + 5000;
+    while (!out.startsWith('ready\n') && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    const b = eal.burstArray(4);
+    b[0] = mbufFrom(pool, outFrame);
+    assert.equal(ethdev.txBurst(p, 0, b, 1), 1);
+    await closed;
+    assert.deepEqual(out.split('\n').slice(1).filter((l) => l.length > 0), [hex(outFrame)]);
+
+    ethdev.stop(p); // its link-down ioctl cannot reach the interface: ignored, as DPDK's tap_dev_stop does
+    assert.equal(ethdev.linkGet(p).status, 0);
+    ethdev.close(p);
+    // The last fd closed: the kernel removed the interface in the other namespace.
+    assert.equal(run('ip', ['netns', 'exec', ns, 'ip', 'link', 'show', IF]).ok, false);
+  } finally {
+    run('ip', ['netns', 'del', ns]);
+  }
+});
+
+test('interface deleted under a started port: Rx returns nothing and counts nothing, Tx drops as errors, stop and close succeed', async (t) => {
+  if (skipReason) return skipOrFail(t, skipReason);
+  const p = vdevCreate(`net_tap9,iface=${IF}`);
+  noIpv6(IF);
+  ethdev.configure(p, 1, 1, {});
+  ethdev.rxQueueSetup(p, 0, 0, -1, null, pool);
+  ethdev.txQueueSetup(p, 0, 0, -1, null);
+  ethdev.start(p);
+  ethdev.statsReset(p);
+  const inUse = pool.inUseCount();
+  assert.ok(run('ip', ['link', 'del', IF]).ok);
+  assert.equal(linkShow(IF).ok, false);
+  const b = eal.burstArray(32);
+  for (let i = 0; i < 1000; i++) assert.equal(ethdev.rxBurst(p, 0, b, 32), 0);
+  for (let i = 0; i < 4; i++) b[i] = mbufFrom(pool, frame(100, 30 + i));
+  assert.equal(ethdev.txBurst(p, 0, b, 4), 4);
+  assert.equal(pool.inUseCount(), inUse);
+  const s = ethdev.statsGet(p);
+  assert.deepEqual([s.ipackets, s.ierrors, s.opackets, s.oerrors], [0, 0, 0, 4]);
+  assert.equal(ethdev.linkGet(p).status, 0);
+  ethdev.stop(p);
+  ethdev.close(p);
   assert.equal(linkShow(IF).ok, false);
 });

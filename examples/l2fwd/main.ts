@@ -14,10 +14,12 @@ import * as eal from '../../src/lib/eal/index.js';
 import * as ethdev from '../../src/lib/ethdev/index.js';
 import { pktmbufPoolCreate, MBUF_DEFAULT_BUF_SIZE } from '../../src/lib/mbuf/index.js';
 import type { Mempool } from '../../src/lib/mempool/index.js';
+import { strerror } from '../../src/app/testpmd/strerror.js';
 import { MAX_PORTS, pairPorts, parseArgs, type L2fwdArgs } from './args.js';
 import { BLOCK_BYTES, MAX_PKT_BURST, ST_DROPPED, ST_RX, ST_TX, STOP_OFF, type LcoreConf } from './fwd.js';
 
 const MEMPOOL_CACHE_SIZE = 256;
+const L2FWD_LOG = eal.log.registerLogType('user1.l2fwd', eal.log.LogLevel.INFO);
 const RX_DESC_DEFAULT = 1024;
 const TX_DESC_DEFAULT = 1024;
 
@@ -73,19 +75,31 @@ function onSignal(sig: NodeJS.Signals): void {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** check_all_ports_link_status: up to 9 s, dots while waiting. */
+/** rte_eth_link_get_nowait: the link, or the failure's message (l2fwd reports it and keeps going). */
+function linkOf(p: number): ethdev.Link | string {
+  try {
+    return ethdev.linkGetNowait(p);
+  } catch (e) {
+    return strerror(e);
+  }
+}
+
+/** check_all_ports_link_status: up to 9 s, dots while waiting; a port whose link cannot be read counts as down. */
 async function checkLinks(mask: number): Promise<void> {
   out('\nChecking link status');
   for (let count = 0; count <= 90 && !forceQuit; count++) {
     let allUp = true;
     for (const p of ethdev.ports()) {
       if ((mask & (1 << p)) === 0) continue;
-      if (ethdev.linkGetNowait(p).status === 0) allUp = false;
+      const l = linkOf(p);
+      if (typeof l === 'string' || l.status === 0) allUp = false;
     }
     if (allUp || count === 90) {
       out('done\n');
       for (const p of ethdev.ports()) {
-        if ((mask & (1 << p)) !== 0) out(`Port ${p} ${ethdev.linkToString(ethdev.linkGetNowait(p))}\n`);
+        if ((mask & (1 << p)) === 0) continue;
+        const l = linkOf(p);
+        out(typeof l === 'string' ? `Port ${p} link get failed: ${l}\n` : `Port ${p} ${ethdev.linkToString(l)}\n`);
       }
       return;
     }
@@ -174,8 +188,9 @@ async function main(): Promise<void> {
     out(`Lcore ${l}: RX port ${p} TX port ${dst[p]}\n`);
   }
 
-  const nbLcores = eal.lcoreCount();
-  const nbMbufs = Math.max(enabled.length * (RX_DESC_DEFAULT + TX_DESC_DEFAULT + MAX_PKT_BURST + nbLcores * MEMPOOL_CACHE_SIZE), 8192);
+  // l2fwd's sizing: every available port (enabled or not) and the lcores that received Rx ports.
+  const nbLcores = rxOf.size;
+  const nbMbufs = Math.max(present.length * (RX_DESC_DEFAULT + TX_DESC_DEFAULT + MAX_PKT_BURST + nbLcores * MEMPOOL_CACHE_SIZE), 8192);
   let pool: Mempool;
   try {
     pool = pktmbufPoolCreate('mbuf_pool', nbMbufs, MEMPOOL_CACHE_SIZE, 0, MBUF_DEFAULT_BUF_SIZE, eal.socketId());
@@ -256,6 +271,8 @@ async function main(): Promise<void> {
     out(' Done\n');
   }
   eal.free(block);
+  // Debug only (--log-level=user1.l2fwd:debug): lets tests see that every mbuf came back.
+  eal.log.logf(eal.log.LogLevel.DEBUG, L2FWD_LOG, 'L2FWD', `mbuf pool <mbuf_pool>: ${pool.availCount()} of ${pool.size} mbufs available after closing ports`);
   pool.free();
   await eal.cleanup();
   out('Bye...\n');

@@ -117,10 +117,9 @@ class TapRxQueue implements RxQueue {
   rxBurst(mbufs: Uint32Array, n: number): number {
     if (n === 0) return 0;
     const k = this.addon.tapReadBurst(this.fd, this.sab, this.base + this.buf, TAP_FRAME_SIZE, n < BURST ? n : BURST, this.base + this.lens);
-    if (k <= 0) {
-      if (k < 0) this.f64[this.statIdx + 2] += 1;
-      return 0;
-    }
+    // A failed read is no packet: like DPDK (readv < 0 ends the burst) it is not an Rx error. A deleted
+    // interface makes every read fail (EBADFD): counting those would count polls.
+    if (k <= 0) return 0;
     if (allocBulk(this.pool, mbufs, k) !== 0) {
       this.f64[this.nombufIdx] += k; // already read from the kernel: dropped
       return 0;
@@ -314,11 +313,20 @@ function changeFlags(d: PortData, set: number, clear: number, what: string): voi
   sys(`${DRV} ${d.name}: ${what} on ${name}`, () => tapAddon(DRV).tapIfSetFlags(name, set, clear));
 }
 
-/** Link up when the interface is up with carrier (IFF_UP and IFF_RUNNING), as DPDK's tap_link_update. */
+/**
+ * Link up when the interface is up with carrier (IFF_UP and IFF_RUNNING), as DPDK's tap_link_update.
+ * An interface this namespace cannot see (moved with `ip link set netns`) reads as down, not as an
+ * error: DPDK's ioctl failure leaves the flags 0. The queue fds keep working across the move.
+ */
 function refreshLink(d: PortData): void {
   const v = d.u32(P.PRIV);
   if (v === 0) return;
-  const fl = ifGet(v)[1]!;
+  let fl = 0;
+  try {
+    fl = ifGet(v)[1]!;
+  } catch {
+    fl = 0;
+  }
   d.setU32(P.LINK_STATUS, (fl & IFF_UP) !== 0 && (fl & IFF_RUNNING) !== 0 ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN);
 }
 
@@ -352,7 +360,14 @@ const ops: EthDevOps = {
   },
   stop(d) {
     const v = d.u32(P.PRIV);
-    if (v !== 0 && eal.sharedWindow().u32[(v + V_PID) >>> 2] === process.pid) changeFlags(d, 0, IFF_UP, 'stop');
+    // Like DPDK's tap_dev_stop, a failed link-down (interface moved to another namespace) does not fail the stop.
+    if (v !== 0 && eal.sharedWindow().u32[(v + V_PID) >>> 2] === process.pid) {
+      try {
+        changeFlags(d, 0, IFF_UP, 'stop');
+      } catch {
+        // nothing to take down from here
+      }
+    }
     d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
   },
   close(d) {
@@ -382,19 +397,24 @@ const ops: EthDevOps = {
   },
 };
 
-/** DPDK's mac devarg: `fixed` (prefix, any case) or six ':'-separated hex bytes. */
-function parseMac(dev: string, value: string | undefined): number[] {
+/**
+ * DPDK's mac devarg: `fixed` (prefix, any case), or rte_ether_unformat_addr's forms: six ':'-separated
+ * pairs of hex digits (xx:xx:xx:xx:xx:xx) or three groups of four (xxxx:xxxx:xxxx). All zeros means a
+ * random address (as no devarg). A multicast address is refused (in DPDK the kernel refuses it:
+ * SIOCSIFHWADDR fails with EADDRNOTAVAIL, which tsdpdk's errno set lacks: EINVAL here).
+ */
+function parseMac(dev: string, value: string | undefined): number[] | null {
   const s = value ?? '';
   if (s.toLowerCase().startsWith('fixed')) {
     // 02:64:74:61:70:<'0' + n> ("\x02dtap" then an ASCII digit from a per-process counter), as DPDK.
     return [0x02, 0x64, 0x74, 0x61, 0x70, (0x30 + fixedMacIdx++) & 0xff];
   }
-  const parts = s.split(':');
-  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) {
-    fail('EINVAL', `${DRV} ${dev}: invalid mac '${s}' (fixed or xx:xx:xx:xx:xx:xx)`);
-  }
-  const mac = parts.map((p) => parseInt(p, 16));
-  if ((mac[0]! & 1) !== 0 || mac.every((b) => b === 0)) fail('EINVAL', `${DRV} ${dev}: mac '${s}' is not a unicast address`);
+  let mac: number[];
+  if (/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(s)) mac = s.split(':').map((p) => parseInt(p, 16));
+  else if (/^[0-9a-fA-F]{4}(:[0-9a-fA-F]{4}){2}$/.test(s)) mac = s.split(':').flatMap((w) => [parseInt(w.slice(0, 2), 16), parseInt(w.slice(2), 16)]);
+  else fail('EINVAL', `${DRV} ${dev}: invalid mac '${s}' (fixed, xx:xx:xx:xx:xx:xx or xxxx:xxxx:xxxx)`);
+  if (mac.every((b) => b === 0)) return null;
+  if ((mac[0]! & 1) !== 0) fail('EINVAL', `${DRV} ${dev}: mac '${s}' is not a unicast address`);
   return mac;
 }
 
