@@ -15,6 +15,7 @@ import { buildCorpus } from './bpf_corpus.js';
 import { parseArgs } from '../src/app/dumpcap/args.js';
 
 const DUMPCAP = fileURLToPath(new URL('../src/app/dumpcap/main.js', import.meta.url));
+const PROC_INFO = fileURLToPath(new URL('../src/app/proc_info/main.js', import.meta.url));
 const N = 40;
 const fx = new CaptureFixture('dumpcap', N, 60, 37, 13, 7);
 const { dir, packets } = fx;
@@ -203,8 +204,26 @@ test('killing dumpcap mid-run leaves the primary forwarding and its mbufs intact
   await dc.waitFor('Capturing on');
   send(tp, 'start');
   await new Promise((r) => setTimeout(r, 700));
+  const deadPid = dc.child.pid!;
+  const zones = (): string => {
+    const r = spawnSync(process.execPath, [PROC_INFO, `--file-prefix=${prefix}`, '--log-level', 'error', '--', '-m'], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const captureZones = [`RG_dumpcap-${deadPid}`, `MP_capture_${deadPid}`];
+  const before = zones();
+  for (const z of captureZones) assert.ok(before.includes(`<${z}>`), `${z} exists while dumpcap runs`);
   dc.child.kill('SIGKILL');
   await withTimeout(dc.exited, 5000, 'killed dumpcap');
+  // The primary's mp thread notices the dead owner (checked once a second) and frees its ring and pool.
+  let left = captureZones;
+  for (const end = Date.now() + 10000; left.length > 0 && Date.now() < end;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = zones();
+    left = captureZones.filter((z) => now.includes(`<${z}>`));
+  }
+  assert.deepEqual(left, [], 'the dead dumpcap\'s ring and mempool were released by the primary');
+  assert.match(tp.out(), new RegExp(`capture tool ${deadPid} died without disabling`));
   // Forwarding goes on: RX-packets of port 0 keeps growing.
   const rx = async (): Promise<number> => {
     const from = tp.out().length;
@@ -228,5 +247,20 @@ test('killing dumpcap mid-run leaves the primary forwarding and its mbufs intact
   for (const g of got) assert.ok(packets.some((p) => p.length === g.data.length && Buffer.compare(Buffer.from(p), Buffer.from(g.data)) === 0));
   send(tp, 'stop');
   await tp.waitFor('Done.');
+  await quit(tp);
+});
+
+test('a second dumpcap on a captured port gets the primary\'s EEXIST over mp_pdump', { timeout: 30000 }, async () => {
+  const prefix = filePrefix('dcx');
+  const tp = primary(prefix, false);
+  await tp.waitFor('testpmd> ');
+  const first = dumpcap(prefix, ['-i', '0', '-w', join(dir, 'first.pcapng')]);
+  await first.waitFor('Capturing on');
+  const second = spawnSync(process.execPath, [DUMPCAP, `--file-prefix=${prefix}`, '-i', '0', '-w', join(dir, 'second.pcapng')], { encoding: 'utf8', timeout: 15000 });
+  assert.notEqual(second.status, 0);
+  assert.match(second.stderr, /refused to enable capture on net_pcap0: EEXIST/);
+  first.child.kill('SIGINT');
+  const r = await withTimeout(first.exited, 10000, 'first dumpcap');
+  assert.equal(r.code, 0, first.out());
   await quit(tp);
 });

@@ -9,6 +9,8 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { filePrefix, readPcap } from './testpmd_util.js';
 import { CaptureFixture } from './capture_util.js';
+import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, PDUMP_OP_ENABLE } from '../src/lib/pdump/index.js';
+import { PDUMP_V2 } from '../src/lib/pdump/pdump_request.js';
 
 const PDUMP = fileURLToPath(new URL('../src/app/pdump/main.js', import.meta.url));
 const N = 25;
@@ -59,4 +61,35 @@ test('pdump writes rx-dev and tx-dev pcap files', { timeout: 30000 }, async () =
   tp.child.stdin!.write('stop\nquit\n');
   assert.equal((await tp.exited).code, 0, tp.out());
   assert.match(tp.out(), /mbuf pool <mb_pool_0>: 8192 of 8192 mbufs available after closing ports/);
+});
+
+test('mp_pdump messages: struct pdump_request/response layout, malformed requests named', () => {
+  const req = { ver: PDUMP_V2, op: PDUMP_OP_ENABLE, flags: 3, device: 'net_pcap0', queue: 0xffff, ring: 0x12340, mempool: 0x56780, filter: 0x9a00, snaplen: 96 };
+  const b = encodeRequest(req);
+  assert.equal(b.length, 112);
+  const v = new DataView(b.buffer);
+  assert.equal(v.getUint16(0, true), 2);
+  assert.equal(v.getUint16(2, true), 2);
+  assert.equal(v.getUint32(4, true), 3);
+  assert.equal(Buffer.from(b.subarray(8, 17)).toString(), 'net_pcap0');
+  assert.equal(b[17], 0);
+  assert.equal(v.getUint16(72, true), 0xffff);
+  assert.equal(v.getBigUint64(80, true), 0x12340n);
+  assert.equal(v.getBigUint64(88, true), 0x56780n);
+  assert.equal(v.getBigUint64(96, true), 0x9a00n);
+  assert.equal(v.getUint32(104, true), 96);
+  assert.deepEqual(decodeRequest(b), req);
+  assert.match(decodeRequest(b.subarray(0, 100)) as string, /100 bytes/);
+  const bad = b.slice();
+  new DataView(bad.buffer).setUint16(2, 7, true);
+  assert.match(decodeRequest(bad) as string, /unknown operation 7/);
+  const far = b.slice();
+  new DataView(far.buffer).setBigUint64(80, 0x7f0000000000n, true); // a DPDK pointer, not a window offset
+  assert.match(decodeRequest(far) as string, /beyond the shared window/);
+  const noNul = b.slice();
+  noNul.fill(0x41, 8, 72);
+  assert.match(decodeRequest(noNul) as string, /NUL/);
+  const resp = encodeResponse({ ver: 2, op: PDUMP_OP_ENABLE, err: -19 });
+  assert.deepEqual([...resp], [2, 0, 2, 0, 0xed, 0xff, 0xff, 0xff]);
+  assert.deepEqual(decodeResponse(resp), { ver: 2, op: 2, err: -19 });
 });

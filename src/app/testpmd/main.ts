@@ -10,6 +10,7 @@ import * as eal from '../../lib/eal/index.js';
 import * as ethdev from '../../lib/ethdev/index.js';
 import { bestMempoolOps, pktmbufPoolCreate } from '../../lib/mbuf/index.js';
 import { Mempool } from '../../lib/mempool/index.js';
+import { pdumpInit } from '../../lib/pdump/index.js';
 import { initCmdline, prompt, promptExit, readCommandsFromFile } from './cmdline.js';
 import { fwdConfigSetup } from './config.js';
 import { ctx, TestpmdExit, type Config } from './context.js';
@@ -205,6 +206,15 @@ async function run(): Promise<void> {
   } catch (e) {
     eal.log.logf(eal.log.LogLevel.ERR, eal.log.RTE_LOGTYPE_EAL, 'EAL', (e as Error).message);
     return terminate(1, `Cannot init EAL: ${strerror(e)}`);
+  }
+  // rte_pdump_init, as testpmd does: capture tools (tsdpdk-dumpcap, tsdpdk-pdump) ask over mp_pdump.
+  // Without the mp channel (--in-memory, --no-shconf) there can be no capture tool anyway.
+  if (eal.processType() === 'primary') {
+    try {
+      pdumpInit();
+    } catch (e) {
+      if ((e as eal.TsdpdkError).code !== 'ENOTSUP') throw e;
+    }
   }
   const cfg = ctx.cfg;
   const ports = ethdev.ports();

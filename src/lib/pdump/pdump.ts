@@ -24,6 +24,12 @@ import { copy, freeBulk, pktmbufPrivSize } from '../mbuf/pktmbuf.js';
 import { mbufBind } from '../mbuf/mbuf_views.js';
 import { mempoolFromOffset, type Mempool } from '../mempool/index.js';
 import { Ring } from '../ring/index.js';
+import { getNameByPort } from '../ethdev/ethdev.js';
+import {
+  decodeResponse, encodeRequest, PDUMP_MP, PDUMP_OP_DISABLE, PDUMP_OP_ENABLE, PDUMP_V2,
+} from './pdump_request.js';
+
+const LOG_PDUMP = eal.log.registerLogType('lib.pdump');
 
 export const PDUMP_MEMZONE = 'tsdpdk_pdump';
 /** Byte offset of the flag words in a port slot (after the stats block, which ends at 7200). */
@@ -241,34 +247,100 @@ function targets(port: number, queue: number, flags: number, nbRxq: number, nbTx
 }
 
 /**
- * rte_pdump_enable: copies of the packets of (port, queue or RTE_PDUMP_ALL_QUEUES, RX/TX flags), cut to
- * snaplen (0 = whole), go to `ring` as mbufs of `mp` (private area >= PDUMP_PRIV_SIZE, cache 0 advised
- * since lcore ids collide across processes). `filter`: window offset of an eBPF program taking the mbuf
- * (bpfPrmStore; rte_pdump_enable_bpf's prm), 0 for none. Callable from any process; EEXIST if already captured.
+ * rte_pdump_init (primary): reserves the pdump memzone and registers the `mp_pdump` action, served in the
+ * mp thread, through which capture tools (secondaries) enable and disable capture. That thread also frees
+ * the ring, mempool and filter of a capture tool that died without disabling (checked once a second).
+ */
+export function pdumpInit(): void {
+  if (eal.processType() !== 'primary') fail('EPERM', 'pdump: pdumpInit must be called in the primary process');
+  zone();
+  if (!eal.mp.actionList().includes(PDUMP_MP)) eal.mp.actionRegisterModule(PDUMP_MP, new URL('./pdump_server.js', import.meta.url), 'handlePdumpRequest');
+}
+
+/** rte_pdump_uninit */
+export function pdumpUninit(): void {
+  if (eal.mp.actionList().includes(PDUMP_MP)) eal.mp.actionUnregister(PDUMP_MP);
+}
+
+/**
+ * rte_pdump_enable / rte_pdump_enable_bpf: copies of the packets of (port, queue or RTE_PDUMP_ALL_QUEUES,
+ * RX/TX flags), cut to snaplen (0 = whole), go to `ring` as mbufs of `mp` (private area >= PDUMP_PRIV_SIZE,
+ * cache 0 advised since lcore ids collide across processes). `filter`: window offset of an eBPF program
+ * taking the mbuf (bpfPrmStore), 0 for none. A secondary asks the primary over `mp_pdump` (the primary must
+ * have called pdumpInit, as DPDK requires); the primary itself may enable directly. EEXIST if the queue is
+ * captured by another live process.
  */
 export function pdumpEnable(port: number, queue: number, flags: number, ring: Ring, mp: Mempool, snaplen = 0, filter = 0): void {
+  if (eal.processType() === 'secondary') {
+    request(PDUMP_OP_ENABLE, port, queue, flags, ring.offset, mp.offset, snaplen, filter);
+    return;
+  }
+  enableFor(process.pid, port, queue, flags, ring.offset, mp.offset, snaplen, filter);
+}
+
+/**
+ * rte_pdump_disable: stops the capture and waits (bounded) until no lcore is still copying into the
+ * ring, so the caller may then free its ring and mempool. Over `mp_pdump` from a secondary.
+ */
+export function pdumpDisable(port: number, queue: number, flags: number): void {
+  if (eal.processType() === 'secondary') {
+    request(PDUMP_OP_DISABLE, port, queue, flags, 0, 0, 0, 0);
+    return;
+  }
+  disableLocal(port, queue, flags);
+}
+
+const PDUMP_TIMEOUT_MS = 5000; // DPDK's MP_TIMEOUT_S
+
+function request(op: number, port: number, queue: number, flags: number, ring: number, mempool: number, snaplen: number, filter: number): void {
+  const device = (() => {
+    portQueues(port, 0); // EINVAL/ENODEV for a bad port, before asking
+    return getNameByPort(port);
+  })();
+  const param = encodeRequest({ ver: PDUMP_V2, op, flags, device, queue, ring, mempool, filter, snaplen });
+  let r: eal.mp.MpReply;
+  try {
+    r = eal.mp.requestSync({ name: PDUMP_MP, param, fds: [] }, PDUMP_TIMEOUT_MS);
+  } catch (e) {
+    const te = e as eal.TsdpdkError;
+    if (te.code === 'ETIMEDOUT') fail('ETIMEDOUT', `pdump: the primary did not answer ${PDUMP_MP} (it must call pdumpInit, as dpdk-testpmd does)`);
+    throw e;
+  }
+  const m = r.msgs[0];
+  const resp = m === undefined ? 'no reply' : decodeResponse(m.param);
+  if (typeof resp === 'string') fail('EIO', `pdump: bad ${PDUMP_MP} reply from the primary: ${resp}`);
+  if (resp.err !== 0) {
+    const code = (Object.keys(eal.Errno) as eal.ErrnoCode[]).find((k) => eal.Errno[k] === -resp.err) ?? 'EIO';
+    fail(code, `pdump: the primary refused to ${op === PDUMP_OP_ENABLE ? 'enable' : 'disable'} capture on ${device}: ${code}`);
+  }
+}
+
+/** Enable on behalf of process `owner` (the caller, or a capture tool asking over mp_pdump). */
+export function enableFor(owner: number, port: number, queue: number, flags: number, ringOff: number, mpOff: number, snaplen: number, filter: number): void {
   const w = eal.sharedWindow();
   const nbRxq = portQueues(port, 0);
   const nbTxq = portQueues(port, 1);
   const t = targets(port, queue, flags, nbRxq, nbTxq);
+  const mp = mempoolFromOffset(mpOff);
+  Ring.attach(ringOff); // EINVAL when nothing is there
   if (pktmbufPrivSize(mp) < PDUMP_PRIV_SIZE) fail('EINVAL', `pdump: mempool '${mp.name}' needs a private area of ${PDUMP_PRIV_SIZE} bytes`);
   if (!Number.isInteger(snaplen) || snaplen < 0) fail('EINVAL', `pdump: invalid snaplen ${snaplen}`);
   const z = zone();
   for (const dir of t.dirs) for (const q of t.queues) {
     const cur = w.u32[flagWord(port, dir, q)]!;
-    const owner = cur === 0 ? 0 : w.u32[(cur + E_OWNER) >>> 2]!;
-    if (cur !== 0 && owner !== process.pid && alive(owner)) {
-      fail('EEXIST', `pdump: port ${port} ${dir ? 'tx' : 'rx'} queue ${q} is already being captured by process ${owner}`);
+    const cur_owner = cur === 0 ? 0 : w.u32[(cur + E_OWNER) >>> 2]!;
+    if (cur !== 0 && cur_owner !== owner && alive(cur_owner)) {
+      fail('EEXIST', `pdump: port ${port} ${dir ? 'tx' : 'rx'} queue ${q} is already being captured by process ${cur_owner}`);
     }
   }
   for (const dir of t.dirs) for (const q of t.queues) {
     const e = entryOf(z, port, dir, q);
     const ei = e >>> 2;
-    w.u32[ei + (E_RING >>> 2)] = ring.offset;
-    w.u32[ei + (E_MP >>> 2)] = mp.offset;
+    w.u32[ei + (E_RING >>> 2)] = ringOff;
+    w.u32[ei + (E_MP >>> 2)] = mpOff;
     w.u32[ei + (E_SNAPLEN >>> 2)] = snaplen === 0 ? 0xffffffff : snaplen;
     w.u32[ei + (E_GEN >>> 2)] = (w.u32[ei + (E_GEN >>> 2)]! + 1) >>> 0;
-    w.u32[ei + (E_OWNER >>> 2)] = process.pid;
+    w.u32[ei + (E_OWNER >>> 2)] = owner;
     w.u32[ei + (E_FILTER >>> 2)] = filter;
     w.f64.fill(0, (e + E_ACCEPTED) >>> 3, ((e + E_FILTERED) >>> 3) + 1);
     Atomics.store(w.u32, flagWord(port, dir, q), e);
@@ -292,20 +364,79 @@ function portQueues(port: number, dir: number): number {
   return w.u32[(s + (dir === 0 ? 4 : 8)) >>> 2]!; // nb_rx_queues / nb_tx_queues
 }
 
-/**
- * rte_pdump_disable: stops the capture and waits (bounded) until no lcore is still copying into the
- * ring, so the caller may then free its ring and mempool.
- */
-export function pdumpDisable(port: number, queue: number, flags: number): void {
+/** Clears the flags, then waits (bounded) until no lcore is mid-burst on them. */
+function clearFlags(words: number[]): void {
   const w = eal.sharedWindow();
-  const t = targets(port, queue, flags, MAX_QUEUES_PER_PORT, MAX_QUEUES_PER_PORT);
   const busy: number[] = [];
-  for (const dir of t.dirs) for (const q of t.queues) {
-    const e = Atomics.exchange(w.u32, flagWord(port, dir, q), 0);
+  for (const fw of words) {
+    const e = Atomics.exchange(w.u32, fw, 0);
     if (e !== 0) busy.push((e + E_BUSY) >>> 2);
   }
   const until = Date.now() + 1000;
   for (const bi of busy) while (Atomics.load(w.u32, bi) !== 0 && Date.now() < until) { /* an lcore is mid-burst */ }
+}
+
+export function disableLocal(port: number, queue: number, flags: number): void {
+  const t = targets(port, queue, flags, MAX_QUEUES_PER_PORT, MAX_QUEUES_PER_PORT);
+  const words: number[] = [];
+  for (const dir of t.dirs) for (const q of t.queues) words.push(flagWord(port, dir, q));
+  clearFlags(words);
+}
+
+/**
+ * Frees what capture tools that died without disabling left behind: their enabled queues are switched
+ * off, then their ring, mempool and filter program (objects the tool created, found by the offsets in
+ * the entries) are freed. Returns the pids reclaimed. Run by the primary's mp thread.
+ */
+export function pdumpReclaimDead(): number[] {
+  const z = eal.memzoneLookup(PDUMP_MEMZONE);
+  if (z === null) return [];
+  const w = eal.sharedWindow();
+  const dead = new Map<number, { words: number[]; rings: Set<number>; pools: Set<number>; filters: Set<number> }>();
+  const live = new Set<number>();
+  for (let port = 0; port < RTE_MAX_ETHPORTS; port++) {
+    for (let dir = 0; dir < 2; dir++) for (let q = 0; q < MAX_QUEUES_PER_PORT; q++) {
+      const fw = flagWord(port, dir, q);
+      const e = w.u32[fw]!;
+      if (e === 0) continue;
+      const owner = w.u32[(e + E_OWNER) >>> 2]!;
+      if (live.has(owner)) continue;
+      let d = dead.get(owner);
+      if (d === undefined) {
+        if (alive(owner)) {
+          live.add(owner);
+          continue;
+        }
+        d = { words: [], rings: new Set(), pools: new Set(), filters: new Set() };
+        dead.set(owner, d);
+      }
+      d.words.push(fw);
+      d.rings.add(w.u32[(e + E_RING) >>> 2]!);
+      d.pools.add(w.u32[(e + E_MP) >>> 2]!);
+      const f = w.u32[(e + E_FILTER) >>> 2]!;
+      if (f !== 0) d.filters.add(f);
+    }
+  }
+  for (const [pid, d] of dead) {
+    clearFlags(d.words);
+    for (const r of d.rings) tryFree(() => Ring.attach(r).free(), `ring of process ${pid}`);
+    for (const p of d.pools) tryFree(() => mempoolFromOffset(p).free(), `mempool of process ${pid}`);
+    for (const f of d.filters) {
+      const mz = eal.memzoneList().find((m) => m.offset === f);
+      if (mz) tryFree(() => eal.memzoneFree(mz), `filter of process ${pid}`);
+    }
+    eal.log.log(eal.log.LogLevel.NOTICE, LOG_PDUMP, `PDUMP: capture tool ${pid} died without disabling; its queues, ring, mempool and filter were released\n`);
+  }
+  return [...dead.keys()];
+}
+
+function tryFree(fn: () => void, what: string): void {
+  try {
+    fn();
+  } catch (e) {
+    // Freed already (the tool got that far), or another process reused the memory: leave it.
+    eal.log.log(eal.log.LogLevel.DEBUG, LOG_PDUMP, `PDUMP: ${what} not freed: ${(e as Error).message}\n`);
+  }
 }
 
 /** Counters of one captured queue and direction (RTE_PDUMP_FLAG_RX or _TX), summed when queue is ALL. */
