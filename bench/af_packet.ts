@@ -1,12 +1,24 @@
 // bench/af_packet: what crosses the kernel through net_af_packet, tsdpdk-testpmd vs Debian's dpdk-testpmd.
-// A veth pair afpb0<n>/afpb1<n> (n = pid % 1000) lives in a fresh network namespace (both ends up, IPv6
-// off so no stray packets). Per run, two processes of the SAME program run inside that namespace:
-// B `--forward-mode=rxonly` on afpb1 (started first) and A `--forward-mode=txonly` (64-byte packets) on
-// afpb0. Both use `-l 0-1`; by default with `--main-lcore` set so that A forwards on CPU 0 and B on CPU 1
-// (afp_txonly_rxonly_64B), then with both forwarding lcores on CPU 1 (`_shared_core`: the two busy-polling
-// threads time-slice one CPU and B's Rx ring overflows while B is descheduled). The rate is the median of B's per-second "Rx-pps" samples of its --stats-period=1 screens (first
-// two skipped: warm-up). Runs alternate ours / DPDK BENCH_RUNS times (default 3); each process is stopped
-// with SIGINT after ~6 s and killed if it hangs. Needs root (netns, veth, CAP_NET_RAW).
+// Needs root (netns, veth, CAP_NET_RAW). Everything runs in a fresh network namespace (IPv6 off, so no
+// stray packets); each testpmd is stopped with SIGINT after ~BENCH_SECONDS (6) s and killed if it hangs.
+// Runs alternate ours / DPDK BENCH_RUNS times (default 3); a RESULT is the median of all per-second
+// samples after the first two of each run (warm-up).
+//
+// afp_txonly_rxonly_64B[_shared_core]: veth pair afpb0<n>/afpb1<n> (n = pid % 1000). Two processes of the
+// SAME program: B `--forward-mode=rxonly` on afpb1 (started first) and A `--forward-mode=txonly` (64-byte
+// packets) on afpb0; the rate is B's "Rx-pps" per --stats-period=1 screen. Both use `-l 0-1`, with
+// `--main-lcore` set so that A forwards on CPU 0 and B on CPU 1 (split), then with both forwarding
+// lcores on CPU 1 (`_shared_core`: the two busy-polling threads time-slice one CPU).
+//
+// afp_io_64B: two veth pairs, afpg<n> -> afpi<n> and afpo<n> -> afpc<n>. A generator (dpdk-testpmd
+// txonly when installed, else ours; the same one for both columns) sends 64-byte packets into afpg and
+// forwards on CPU 0; the forwarder under test runs `--forward-mode=io` between net_af_packet ports on
+// afpi and afpo with the same devargs for ours and DPDK, forwarding on CPU 1; the rate is what arrives
+// on afpc, read from the kernel's counter (/sys/class/net/afpc<n>/statistics/rx_packets, sampled every
+// second): no third busy-polling process is needed to count.
+//
+// AFP_OURS_TX_DEVARGS / AFP_OURS_RX_DEVARGS (e.g. `tpacket=2`) are appended to ours' txonly / rxonly
+// devargs: how the V2 and V3 Tx rings were compared (docs/af_packet.md).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -18,6 +30,10 @@ const N = process.pid % 1000;
 const NS = `afpbns${process.pid}`;
 const A = `afpb0${N}`;
 const B = `afpb1${N}`;
+const G = `afpg${N}`; // generator's end
+const I = `afpi${N}`; // forwarder's input
+const O = `afpo${N}`; // forwarder's output
+const C = `afpc${N}`; // counted by the kernel
 const RUN_MS = Number(process.env.BENCH_SECONDS ?? 6) * 1000;
 
 function sh(cmd: string, args: string[]): void {
@@ -48,12 +64,12 @@ const prefixes: string[] = [];
 interface Proc { done: Promise<{ code: number | null; out: string; err: string }>; stop: () => void; started: Promise<void> }
 
 /** Starts one testpmd inside the namespace on `iface`; `started` resolves at its first stats screen. */
-function start(which: string, iface: string, mode: string, mainLcore: number): Proc {
+function start(which: string, vdevs: string[], mode: string, mainLcore: number): Proc {
   const prefix = `afpbench_${process.pid}_${seq++}`;
   prefixes.push(prefix);
   const args = [
     '--no-huge', '-m', '512', '--no-pci', '-l', '0-1', '--main-lcore', String(mainLcore), '--file-prefix', prefix,
-    '--vdev', `net_af_packet0,iface=${iface}`, '--',
+    ...vdevs.flatMap((v) => ['--vdev', v]), '--',
     `--forward-mode=${mode}`, '--stats-period=1', '--total-num-mbufs=16384',
   ];
   // `ip netns exec` execs the program, so signals reach testpmd itself. dpdk-testpmd's stdout is a pipe:
@@ -91,9 +107,11 @@ function start(which: string, iface: string, mode: string, mainLcore: number): P
 
 /** One run: rxonly on B, then txonly on A; returns B's Rx-pps samples (none on failure). */
 async function runPair(which: string, split: boolean): Promise<number[]> {
-  const rx = start(which, B, 'rxonly', 0);
+  const ours = which === 'ours';
+  const extra = (env: string): string => (ours && process.env[env] ? `,${process.env[env]}` : '');
+  const rx = start(which, [`net_af_packet0,iface=${B}${extra('AFP_OURS_RX_DEVARGS')}`], 'rxonly', 0);
   await rx.started;
-  const tx = start(which, A, 'txonly', split ? 1 : 0);
+  const tx = start(which, [`net_af_packet0,iface=${A}${extra('AFP_OURS_TX_DEVARGS')}`], 'txonly', split ? 1 : 0);
   await tx.started;
   await new Promise((r) => setTimeout(r, RUN_MS));
   tx.stop();
@@ -106,6 +124,43 @@ async function runPair(which: string, split: boolean): Promise<number[]> {
     return [];
   }
   if (process.env.BENCH_VERBOSE) process.stderr.write(`${name}: ${r.out.split("Port statistics =").length - 1} rx screens, ${t.out.split("Port statistics =").length - 1} tx screens: Rx ${rates.map((x) => (x / 1e6).toFixed(3)).join(' ')} Mpps, Tx ${[...t.out.matchAll(/Tx-pps: +(\d+)/g)].slice(2).map((m) => (Number(m[1]) / 1e6).toFixed(3)).join(' ')} Mpps\n`);
+  return rates;
+}
+
+/** afpc's kernel Rx counter (`ip netns exec` mounts the namespace's own /sys). */
+function rxCounter(): number {
+  const r = spawnSync('ip', ['netns', 'exec', NS, 'cat', `/sys/class/net/${C}/statistics/rx_packets`], { encoding: 'utf8', timeout: 5000 });
+  return Number(r.stdout.trim());
+}
+
+/** One io run: generator on G, forwarder `which` between I and O; returns the per-second rates on C. */
+async function runIo(which: string, generator: string): Promise<number[]> {
+  // The generator forwards on CPU 0 (main lcore 1), the forwarder on CPU 1 (main lcore 0).
+  const fwd = start(which, [`net_af_packet0,iface=${I}`, `net_af_packet1,iface=${O}`], 'io', 0);
+  await fwd.started;
+  const gen = start(generator, [`net_af_packet0,iface=${G}`], 'txonly', 1);
+  await gen.started;
+  const samples: number[] = [];
+  let last = rxCounter();
+  for (let t = 0; t < RUN_MS; t += 1000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = rxCounter();
+    samples.push(now - last);
+    last = now;
+  }
+  gen.stop();
+  fwd.stop();
+  const [g, f] = await Promise.all([gen.done, fwd.done]);
+  const name = which === 'ours' ? 'ours' : 'dpdk';
+  const rates = samples.slice(2);
+  if (!f.out.includes('Port statistics') || rates.every((x) => x === 0)) {
+    process.stderr.write(`${name} io: forwarder exit ${f.code}, generator exit ${g.code}, no traffic\n${f.err.slice(-1500)}\n${g.err.slice(-1500)}\n`);
+    return [];
+  }
+  if (process.env.BENCH_VERBOSE) {
+    const genTx = [...g.out.matchAll(/Tx-pps: +(\d+)/g)].slice(2).map((m) => (Number(m[1]) / 1e6).toFixed(3));
+    process.stderr.write(`${name} io: forwarded ${rates.map((x) => (x / 1e6).toFixed(3)).join(' ')} Mpps; generator Tx ${genTx.join(' ')} Mpps\n`);
+  }
   return rates;
 }
 
@@ -123,8 +178,25 @@ try {
     nsExec(['ip', 'link', 'set', i, 'up']);
   }
   nsExec(['sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1']);
+  nsExec(['ip', 'link', 'add', G, 'type', 'veth', 'peer', 'name', I]);
+  nsExec(['ip', 'link', 'add', O, 'type', 'veth', 'peer', 'name', C]);
+  for (const i of [G, I, O, C]) {
+    nsExec(['sysctl', '-q', '-w', `net.ipv6.conf.${i}.disable_ipv6=1`]);
+    nsExec(['ip', 'link', 'set', i, 'up']);
+  }
   const mpps = (xs: number[]): number => (xs.length === 0 ? NaN : median(xs) / 1e6);
-  for (const split of [true, false]) {
+  const cases = (process.env.AFP_CASES ?? 'txrx,io').split(',');
+  if (cases.includes('io')) {
+    const generator = dpdk ?? 'ours';
+    const ours: number[] = [];
+    const ref: number[] = [];
+    for (let i = 0; i < runs(); i++) {
+      ours.push(...(await runIo('ours', generator)));
+      if (dpdk !== null) ref.push(...(await runIo(dpdk, generator)));
+    }
+    result('afp_io_64B', mpps(ours), mpps(ref), 'Mpps');
+  }
+  for (const split of cases.includes('txrx') ? [true, false] : []) {
     const ours: number[] = [];
     const ref: number[] = [];
     for (let i = 0; i < runs(); i++) {
@@ -136,6 +208,6 @@ try {
 } finally {
   spawnSync('ip', ['netns', 'del', NS], { timeout: 10000 });
   // Deleting the namespace destroys the veth pair; make sure nothing is left behind.
-  spawnSync('ip', ['link', 'del', A], { stdio: 'ignore', timeout: 10000 });
+  for (const l of [A, G, O]) spawnSync('ip', ['link', 'del', l], { stdio: 'ignore', timeout: 10000 });
   for (const p of prefixes) for (const b of ['/var/run/dpdk', '/tmp/dpdk']) rmSync(`${b}/${p}`, { recursive: true, force: true });
 }
