@@ -573,7 +573,10 @@ class RingTx implements TxQueue {
       free(m);
     }
     if (sent > 0) {
-      const e = this.addon.packetKick(this.fd);
+      let e = this.addon.packetKick(this.fd);
+      // A link that went down leaves one pending socket error (sk_err), reported by the first send
+      // after it is up again: one retry tells that from a link that is still down.
+      if (e !== 0 && e !== ENOBUFS && e !== EAGAIN) e = this.addon.packetKick(this.fd);
       // ENOBUFS/EAGAIN: the frames stay queued and count as sent (DPDK's rule). Other errors (ENETDOWN,
       // ENXIO: interface down or gone) come before the kernel looks at a frame: they are errors, and
       // unlike DPDK the frames are taken back so they do not go out later when the link returns.
