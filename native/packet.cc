@@ -252,6 +252,19 @@ void PacketStats(const FunctionCallbackInfo<Value>& a) {
   a.GetReturnValue().Set(out);
 }
 
+// packetPromisc(fd, ifindex): PACKET_ADD_MEMBERSHIP PACKET_MR_PROMISC (undone by the kernel when the
+// socket closes, unlike IFF_PROMISC), as libpcap does for a promiscuous capture.
+void PacketPromisc(const FunctionCallbackInfo<Value>& a) {
+  uint64_t fd, ifindex;
+  if (!ArgU(a, 0, "packetPromisc", 2147483647.0, &fd) || !ArgU(a, 1, "packetPromisc", 2147483647.0, &ifindex)) return;
+  struct packet_mreq mr;
+  memset(&mr, 0, sizeof mr);
+  mr.mr_ifindex = static_cast<int>(ifindex);
+  mr.mr_type = PACKET_MR_PROMISC;
+  if (setsockopt(static_cast<int>(fd), SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) != 0)
+    ThrowErrno(a.GetIsolate(), errno, "setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)", "setsockopt");
+}
+
 // packetClose(fd)
 void PacketClose(const FunctionCallbackInfo<Value>& a) {
   uint64_t fd;
@@ -271,6 +284,7 @@ void RegisterPacket(Local<Object> exports) {
   NODE_SET_METHOD(exports, "packetKick", PacketKick);
   NODE_SET_METHOD(exports, "packetStats", PacketStats);
   NODE_SET_METHOD(exports, "packetClose", PacketClose);
+  NODE_SET_METHOD(exports, "packetPromisc", PacketPromisc);
 }
 
 }  // namespace tsdpdk

@@ -31,11 +31,13 @@ export interface PacketAddon {
   /** [tp_packets, tp_drops, tp_freeze_q_cnt] since the last call (freeze 0 on V2). */
   packetStats(fd: number): [number, number, number];
   packetClose(fd: number): void;
+  /** PACKET_MR_PROMISC membership on ifindex for this socket (dropped when it closes). */
+  packetPromisc(fd: number, ifindex: number): void;
 }
 
 const FUNCS: readonly (keyof PacketAddon)[] = [
   'packetIfInfo', 'packetIfSetFlags', 'packetIfSetMtu', 'packetIfSetMac', 'packetSocket', 'packetMapRing',
-  'packetKick', 'packetStats', 'packetClose',
+  'packetKick', 'packetStats', 'packetClose', 'packetPromisc',
 ];
 
 let cached: PacketAddon | null = null;

@@ -106,6 +106,8 @@ export interface RingOptions {
   qdiscBypass: boolean;
   fanout: number; // PACKET_FANOUT argument, 0 = none
   ignoreOutgoing: boolean;
+  /** PACKET_MR_PROMISC membership for this socket (libpcap's promiscuous capture). */
+  promisc?: boolean;
 }
 
 /** Marks a record closed (before openRings, so release() is safe on a half-built port). */
@@ -139,6 +141,15 @@ export function openRings(a: PacketAddon, rec: number, ifindex: number, g: RingG
   }
   const u32 = w.u32;
   w.i32[(rec + R_FD) >>> 2] = fd;
+  if (o.promisc === true) {
+    try {
+      a.packetPromisc(fd, ifindex);
+    } catch (e) {
+      a.packetClose(fd);
+      w.i32[(rec + R_FD) >>> 2] = -1;
+      throw e;
+    }
+  }
   u32[(rec + R_PID) >>> 2] = process.pid;
   u32[(rec + R_VERSION) >>> 2] = version;
   u32[(rec + R_RINGS) >>> 2] = rings;
