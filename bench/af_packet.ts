@@ -17,6 +17,7 @@
 // on afpc, read from the kernel's counter (/sys/class/net/afpc<n>/statistics/rx_packets, sampled every
 // second): no third busy-polling process is needed to count.
 //
+// AFP_CASES picks cases (default txrx,txrx_shared,io); AFP_DPDK=0 skips the DPDK column.
 // AFP_OURS_TX_DEVARGS / AFP_OURS_RX_DEVARGS (e.g. `tpacket=2`) are appended to ours' txonly / rxonly
 // devargs: how the V2 and V3 Tx rings were compared (docs/af_packet.md).
 
@@ -168,7 +169,7 @@ if (process.getuid?.() !== 0) {
   console.error('af_packet bench needs root (network namespaces, veth, CAP_NET_RAW)');
   process.exit(1);
 }
-const dpdk = dpdkTestpmd();
+const dpdk = process.env.AFP_DPDK === '0' ? null : dpdkTestpmd();
 if (dpdk === null) process.stderr.write('dpdk-testpmd not installed (apt-get install dpdk): dpdk column is n/a\n');
 try {
   sh('ip', ['netns', 'add', NS]);
@@ -185,7 +186,7 @@ try {
     nsExec(['ip', 'link', 'set', i, 'up']);
   }
   const mpps = (xs: number[]): number => (xs.length === 0 ? NaN : median(xs) / 1e6);
-  const cases = (process.env.AFP_CASES ?? 'txrx,io').split(',');
+  const cases = (process.env.AFP_CASES ?? 'txrx,txrx_shared,io').split(',');
   if (cases.includes('io')) {
     const generator = dpdk ?? 'ours';
     const ours: number[] = [];
@@ -196,7 +197,7 @@ try {
     }
     result('afp_io_64B', mpps(ours), mpps(ref), 'Mpps');
   }
-  for (const split of cases.includes('txrx') ? [true, false] : []) {
+  for (const split of [true, false].filter((x) => cases.includes(x ? 'txrx' : 'txrx_shared'))) {
     const ours: number[] = [];
     const ref: number[] = [];
     for (let i = 0; i < runs(); i++) {
