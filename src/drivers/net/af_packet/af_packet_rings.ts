@@ -7,7 +7,7 @@
 // its frames were copied into mbufs, so the kernel never writes under a frame being read. The timeout is
 // 1 ms: at a low rate a lone frame waits at most that long; at a high rate blocks fill long before it
 // fires, so it costs nothing. The kernel default (0) derives it from the link speed and is 8 ms on veth.
-// V3 packs small frames densely (a 64-byte frame takes 128 ring bytes instead of a 2048-byte slot), so the
+// V3 packs small frames densely (a 64-byte frame takes 160 ring bytes instead of a 2048-byte slot), so the
 // same memory absorbs far longer bursts. TPACKET_V2 (fixed frames) stays available: `tpacket=2`, and
 // automatically when the kernel refuses V3.
 //
