@@ -17,6 +17,11 @@
 // on afpc, read from the kernel's counter (/sys/class/net/afpc<n>/statistics/rx_packets, sampled every
 // second): no third busy-polling process is needed to count.
 //
+// afp_txring (AFP_CASES=txring, not in the default set; no DPDK column): the V2 and V3 Tx rings compared
+// by CPU time, which another tenant's load disturbs far less than a rate: a child process sends 64-byte
+// packets in bursts of 32 through net_af_packet (tpacket=2 or 3) into a veth whose peer has no listener,
+// and reports (user + system CPU time) / packets; runs alternate V2/V3, prints medians (ns/packet).
+//
 // AFP_CASES picks cases (default txrx,txrx_shared,io); AFP_DPDK=0 skips the DPDK column.
 // AFP_OURS_TX_DEVARGS / AFP_OURS_RX_DEVARGS (e.g. `tpacket=2`) are appended to ours' txonly / rxonly
 // devargs: how the V2 and V3 Tx rings were compared (docs/af_packet.md).
@@ -25,6 +30,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { median, result, runs } from './harness.js';
+import * as eal from '../src/lib/eal/index.js';
+import * as ethdev from '../src/lib/ethdev/index.js';
+import * as mbuf from '../src/lib/mbuf/index.js';
+import { vdevCreate } from '../src/drivers/bus/vdev/vdev.js';
+import '../src/drivers/net/index.js';
 
 const OURS = fileURLToPath(new URL('../src/app/testpmd/main.js', import.meta.url));
 const N = process.pid % 1000;
@@ -165,6 +175,73 @@ async function runIo(which: string, generator: string): Promise<number[]> {
   return rates;
 }
 
+/** Child of the txring case: CPU ns per packet sent through the `version` Tx ring on iface. */
+async function txringChild(iface: string, version: string, count: number): Promise<void> {
+  eal.init(['-l', '0', '--no-huge', '-m', '256', '--no-shconf', '--file-prefix', `afptxr${process.pid}`, '--log-level', 'error']);
+  const pool = mbuf.pktmbufPoolCreate('txr', 8191, 256, 0, 2176, -1);
+  const p = vdevCreate(`net_af_packet0,iface=${iface},tpacket=${version}`);
+  ethdev.configure(p, 1, 1, { rxmode: { offloads: 0n }, txmode: { offloads: 0n } });
+  ethdev.rxQueueSetup(p, 0, 0, -1, null, pool);
+  ethdev.txQueueSetup(p, 0, 0, -1, null);
+  ethdev.start(p);
+  const b = eal.burstArray(32);
+  const u8 = eal.sharedWindow().u8;
+  const send = (n: number): void => {
+    let left = n;
+    while (left > 0) {
+      const k = Math.min(32, left);
+      if (mbuf.allocBulk(pool, b, k) !== 0) throw new Error('mempool empty');
+      for (let i = 0; i < k; i++) {
+        const d = mbuf.append(b[i]!, 64);
+        u8.fill(0, d, d + 64);
+        u8[d] = 2; // locally administered destination, nobody's
+        u8[d + 12] = 0x88;
+        u8[d + 13] = 0xb5;
+      }
+      const s = ethdev.txBurst(p, 0, b, k);
+      for (let i = s; i < k; i++) mbuf.free(b[i]!);
+      left -= s;
+    }
+  };
+  send(200000); // warm-up (JIT, ring pages)
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  send(count);
+  const c = process.cpuUsage(c0);
+  const ns = Number(process.hrtime.bigint() - t0);
+  process.stdout.write(`TXRING ${(((c.user + c.system) * 1000) / count).toFixed(1)} ${(count / (ns / 1e9) / 1e6).toFixed(3)}\n`);
+  ethdev.stop(p);
+  ethdev.close(p);
+  await eal.cleanup();
+}
+
+/** The txring case: alternating V2/V3 children on A (B up, no listener). */
+function runTxring(): void {
+  const cpu: Record<string, number[]> = { 2: [], 3: [] };
+  const rate: Record<string, number[]> = { 2: [], 3: [] };
+  const self = fileURLToPath(import.meta.url);
+  for (let i = 0; i < runs(); i++) {
+    for (const v of ['2', '3']) {
+      const r = spawnSync('ip', ['netns', 'exec', NS, process.execPath, self, '--txring-child', A, v, '2000000'], { encoding: 'utf8', timeout: 120000 });
+      const m = /TXRING ([\d.]+) ([\d.]+)/.exec(r.stdout ?? '');
+      if (!m) {
+        process.stderr.write(`txring V${v}: ${r.stderr}\n`);
+        continue;
+      }
+      cpu[v]!.push(Number(m[1]));
+      rate[v]!.push(Number(m[2]));
+      if (process.env.BENCH_VERBOSE) process.stderr.write(`txring V${v}: ${m[1]} ns/packet, ${m[2]} Mpps\n`);
+    }
+  }
+  console.log(`TXRING v2=${median(cpu[2]!).toFixed(1)} v3=${median(cpu[3]!).toFixed(1)} unit=cpu_ns_per_packet runs=${cpu[3]!.length}` +
+    ` (rates v2=${median(rate[2]!).toFixed(3)} v3=${median(rate[3]!).toFixed(3)} Mpps)`);
+}
+
+if (process.argv[2] === '--txring-child') {
+  await txringChild(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
+  process.exit(0);
+}
+
 if (process.getuid?.() !== 0) {
   console.error('af_packet bench needs root (network namespaces, veth, CAP_NET_RAW)');
   process.exit(1);
@@ -187,6 +264,7 @@ try {
   }
   const mpps = (xs: number[]): number => (xs.length === 0 ? NaN : median(xs) / 1e6);
   const cases = (process.env.AFP_CASES ?? 'txrx,txrx_shared,io').split(',');
+  if (cases.includes('txring')) runTxring();
   if (cases.includes('io')) {
     const generator = dpdk ?? 'ours';
     const ours: number[] = [];
