@@ -452,7 +452,15 @@ class RxV3 extends RxBase {
       avail += u32[(bd + B_NUM_PKTS) >>> 2]!;
       if (++b === nblocks) b = 0;
     }
-    if (avail === 0) return 0;
+    if (avail === 0) {
+      // A block handed over empty (never expected) would otherwise stop the ring: give it back.
+      const bd = blocks[blk]!;
+      if (left === 0 && (Atomics.load(u32, (bd + B_STATUS) >>> 2) & TP_STATUS_USER) !== 0 && u32[(bd + B_NUM_PKTS) >>> 2] === 0) {
+        Atomics.store(u32, (bd + B_STATUS) >>> 2, TP_STATUS_KERNEL);
+        u32[this.blkIdx] = blk + 1 === nblocks ? 0 : blk + 1;
+      }
+      return 0;
+    }
     const k = avail < n ? avail : n;
     if (allocBulk(this.pool, mbufs, k) !== 0) {
       this.f64[this.nombufIdx] += k;
