@@ -1,4 +1,4 @@
-// AF_PACKET (PACKET_MMAP, TPACKET_V2) sockets and interface ioctls for net_af_packet.
+// AF_PACKET (PACKET_MMAP, TPACKET_V2/V3) sockets and interface ioctls for net_af_packet.
 // Rings are mapped over part of the shared Memory so JS reads and writes frames in place.
 
 #include <node.h>
@@ -135,20 +135,27 @@ void IfSetMac(const FunctionCallbackInfo<Value>& a) {
   if (int e = IfIoctl(SIOCSIFHWADDR, &ifr)) return ThrowErrno(iso, e, "ioctl(" + name + ", SIOCSIFHWADDR)", "ioctl");
 }
 
-// packetSocket(ifindex, blockSize, blockNr, frameSize, frameNr, qdiscBypass, fanoutArg) -> fd
-// TPACKET_V2 socket with RX and TX rings (same geometry), PACKET_LOSS, bound to ifindex;
-// fanoutArg 0 = no PACKET_FANOUT. Map it with packetMapRing.
+// packetSocket(ifindex, version, rings, blockSize, blockNr, frameSize, frameNr, retireTovMs, qdiscBypass,
+//              fanoutArg, ignoreOutgoing) -> fd
+// TPACKET_V2 or V3 socket with an RX ring (rings & 1) and/or a TX ring (rings & 2) of the same geometry,
+// PACKET_LOSS, bound to ifindex. The socket is created with protocol 0 and only bound with ETH_P_ALL once
+// the rings exist, so no other interface's frame can land in the ring; a TX-only socket stays protocol 0
+// and receives nothing. V3 RX blocks retire after retireTovMs (0 = kernel default); the V3 TX ring takes
+// tpacket_req3 with those fields zero (kernel >= 4.11). fanoutArg 0 = no PACKET_FANOUT.
 void PacketSocket(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   const char* fn = "packetSocket";
-  uint64_t ifindex, bs, bn, fs, fnr, bypass, fanout;
-  if (!ArgU(a, 0, fn, 2147483647.0, &ifindex) || !ArgU(a, 1, fn, 4294967295.0, &bs) ||
-      !ArgU(a, 2, fn, 4294967295.0, &bn) || !ArgU(a, 3, fn, 4294967295.0, &fs) ||
-      !ArgU(a, 4, fn, 4294967295.0, &fnr) || !ArgU(a, 5, fn, 1, &bypass) ||
-      !ArgU(a, 6, fn, 4294967295.0, &fanout))
+  uint64_t ifindex, version, rings, bs, bn, fs, fnr, tov, bypass, fanout, ignoreOut;
+  if (!ArgU(a, 0, fn, 2147483647.0, &ifindex) || !ArgU(a, 1, fn, 3, &version) || !ArgU(a, 2, fn, 3, &rings) ||
+      !ArgU(a, 3, fn, 4294967295.0, &bs) || !ArgU(a, 4, fn, 4294967295.0, &bn) ||
+      !ArgU(a, 5, fn, 4294967295.0, &fs) || !ArgU(a, 6, fn, 4294967295.0, &fnr) ||
+      !ArgU(a, 7, fn, 4294967295.0, &tov) || !ArgU(a, 8, fn, 1, &bypass) ||
+      !ArgU(a, 9, fn, 4294967295.0, &fanout) || !ArgU(a, 10, fn, 1, &ignoreOut))
     return;
-  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-  if (fd < 0) return ThrowErrno(iso, errno, "socket(AF_PACKET, SOCK_RAW, ETH_P_ALL)", "socket");
+  if (version != 2 && version != 3) return ThrowType(iso, "packetSocket: version must be 2 or 3");
+  if (rings == 0) return ThrowType(iso, "packetSocket: rings must name the RX ring (1), the TX ring (2) or both");
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+  if (fd < 0) return ThrowErrno(iso, errno, "socket(AF_PACKET, SOCK_RAW)", "socket");
   auto opt = [&](int name, const void* v, socklen_t len, const char* what) -> bool {
     if (setsockopt(fd, SOL_PACKET, name, v, len) == 0) return true;
     int e = errno;
@@ -156,21 +163,28 @@ void PacketSocket(const FunctionCallbackInfo<Value>& a) {
     ThrowErrno(iso, e, std::string("setsockopt(SOL_PACKET, ") + what + ")", "setsockopt");
     return false;
   };
-  int ver = TPACKET_V2, one = 1, byp = static_cast<int>(bypass);
-  if (!opt(PACKET_VERSION, &ver, sizeof ver, "PACKET_VERSION=TPACKET_V2")) return;
-  if (!opt(PACKET_LOSS, &one, sizeof one, "PACKET_LOSS")) return;
+  int ver = version == 3 ? TPACKET_V3 : TPACKET_V2, one = 1, byp = static_cast<int>(bypass);
+  if (!opt(PACKET_VERSION, &ver, sizeof ver, version == 3 ? "PACKET_VERSION=TPACKET_V3" : "PACKET_VERSION=TPACKET_V2")) return;
+  if ((rings & 2) && !opt(PACKET_LOSS, &one, sizeof one, "PACKET_LOSS")) return;
   if (byp && !opt(PACKET_QDISC_BYPASS, &byp, sizeof byp, "PACKET_QDISC_BYPASS")) return;
-  struct tpacket_req req;
+  if (ignoreOut && !opt(PACKET_IGNORE_OUTGOING, &one, sizeof one, "PACKET_IGNORE_OUTGOING")) return;
+  struct tpacket_req3 req;
+  memset(&req, 0, sizeof req);
   req.tp_block_size = static_cast<unsigned>(bs);
   req.tp_block_nr = static_cast<unsigned>(bn);
   req.tp_frame_size = static_cast<unsigned>(fs);
   req.tp_frame_nr = static_cast<unsigned>(fnr);
-  if (!opt(PACKET_RX_RING, &req, sizeof req, "PACKET_RX_RING")) return;
-  if (!opt(PACKET_TX_RING, &req, sizeof req, "PACKET_TX_RING")) return;
+  socklen_t reqLen = version == 3 ? sizeof(struct tpacket_req3) : sizeof(struct tpacket_req);
+  if (rings & 1) {
+    req.tp_retire_blk_tov = static_cast<unsigned>(tov);
+    if (!opt(PACKET_RX_RING, &req, reqLen, "PACKET_RX_RING")) return;
+    req.tp_retire_blk_tov = 0;
+  }
+  if ((rings & 2) && !opt(PACKET_TX_RING, &req, reqLen, "PACKET_TX_RING")) return;
   struct sockaddr_ll sll;
   memset(&sll, 0, sizeof sll);
   sll.sll_family = AF_PACKET;
-  sll.sll_protocol = htons(ETH_P_ALL);
+  sll.sll_protocol = (rings & 1) ? htons(ETH_P_ALL) : 0;
   sll.sll_ifindex = static_cast<int>(ifindex);
   if (bind(fd, reinterpret_cast<struct sockaddr*>(&sll), sizeof sll) != 0) {
     int e = errno;
@@ -219,20 +233,36 @@ void PacketKick(const FunctionCallbackInfo<Value>& a) {
   a.GetReturnValue().Set(r < 0 ? errno : 0);
 }
 
-// packetStats(fd) -> [tp_packets, tp_drops] since the last call (the kernel resets them).
+// packetStats(fd) -> [tp_packets, tp_drops, tp_freeze_q_cnt] since the last call (the kernel resets them;
+// a V2 socket fills only the first two, freeze stays 0).
 void PacketStats(const FunctionCallbackInfo<Value>& a) {
   Isolate* iso = a.GetIsolate();
   Local<Context> ctx = iso->GetCurrentContext();
   uint64_t fd;
   if (!ArgU(a, 0, "packetStats", 2147483647.0, &fd)) return;
-  struct tpacket_stats st;
+  struct tpacket_stats_v3 st;
+  memset(&st, 0, sizeof st);
   socklen_t len = sizeof st;
   if (getsockopt(static_cast<int>(fd), SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
     return ThrowErrno(iso, errno, "getsockopt(PACKET_STATISTICS)", "getsockopt");
-  v8::Local<v8::Array> out = v8::Array::New(iso, 2);
+  v8::Local<v8::Array> out = v8::Array::New(iso, 3);
   out->Set(ctx, 0, Number::New(iso, st.tp_packets)).Check();
   out->Set(ctx, 1, Number::New(iso, st.tp_drops)).Check();
+  out->Set(ctx, 2, Number::New(iso, st.tp_freeze_q_cnt)).Check();
   a.GetReturnValue().Set(out);
+}
+
+// packetPromisc(fd, ifindex): PACKET_ADD_MEMBERSHIP PACKET_MR_PROMISC (undone by the kernel when the
+// socket closes, unlike IFF_PROMISC), as libpcap does for a promiscuous capture.
+void PacketPromisc(const FunctionCallbackInfo<Value>& a) {
+  uint64_t fd, ifindex;
+  if (!ArgU(a, 0, "packetPromisc", 2147483647.0, &fd) || !ArgU(a, 1, "packetPromisc", 2147483647.0, &ifindex)) return;
+  struct packet_mreq mr;
+  memset(&mr, 0, sizeof mr);
+  mr.mr_ifindex = static_cast<int>(ifindex);
+  mr.mr_type = PACKET_MR_PROMISC;
+  if (setsockopt(static_cast<int>(fd), SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) != 0)
+    ThrowErrno(a.GetIsolate(), errno, "setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)", "setsockopt");
 }
 
 // packetClose(fd)
@@ -254,6 +284,7 @@ void RegisterPacket(Local<Object> exports) {
   NODE_SET_METHOD(exports, "packetKick", PacketKick);
   NODE_SET_METHOD(exports, "packetStats", PacketStats);
   NODE_SET_METHOD(exports, "packetClose", PacketClose);
+  NODE_SET_METHOD(exports, "packetPromisc", PacketPromisc);
 }
 
 }  // namespace tsdpdk

@@ -19,19 +19,25 @@ export interface PacketAddon {
   packetIfSetFlags(name: string, set: number, clear: number): void;
   packetIfSetMtu(name: string, mtu: number): void;
   packetIfSetMac(name: string, mac: number[]): void;
-  /** TPACKET_V2 socket with RX+TX rings, PACKET_LOSS, bound; fanoutArg 0 = no fanout. */
-  packetSocket(ifindex: number, blockSize: number, blockNr: number, frameSize: number, frameNr: number, qdiscBypass: number, fanoutArg: number): number;
+  /**
+   * TPACKET_V2/V3 socket with an RX ring (rings & 1) and/or a TX ring (rings & 2), PACKET_LOSS, bound to
+   * ifindex (ETH_P_ALL when it has an RX ring, else protocol 0: receives nothing); fanoutArg 0 = no fanout.
+   */
+  packetSocket(ifindex: number, version: number, rings: number, blockSize: number, blockNr: number, frameSize: number, frameNr: number,
+    retireTovMs: number, qdiscBypass: number, fanoutArg: number, ignoreOutgoing: number): number;
   packetMapRing(sab: SharedArrayBuffer, byteOffset: number, length: number, fd: number): void;
   /** send(fd, NULL, 0, MSG_DONTWAIT): 0 or errno. */
   packetKick(fd: number): number;
-  /** [tp_packets, tp_drops] since the last call. */
-  packetStats(fd: number): [number, number];
+  /** [tp_packets, tp_drops, tp_freeze_q_cnt] since the last call (freeze 0 on V2). */
+  packetStats(fd: number): [number, number, number];
   packetClose(fd: number): void;
+  /** PACKET_MR_PROMISC membership on ifindex for this socket (dropped when it closes). */
+  packetPromisc(fd: number, ifindex: number): void;
 }
 
 const FUNCS: readonly (keyof PacketAddon)[] = [
   'packetIfInfo', 'packetIfSetFlags', 'packetIfSetMtu', 'packetIfSetMac', 'packetSocket', 'packetMapRing',
-  'packetKick', 'packetStats', 'packetClose',
+  'packetKick', 'packetStats', 'packetClose', 'packetPromisc',
 ];
 
 let cached: PacketAddon | null = null;

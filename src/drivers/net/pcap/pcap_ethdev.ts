@@ -1,8 +1,15 @@
 // net_pcap (DPDK drivers/net/pcap) over capture files: rx_pcap=FILE reads packets (one Rx queue per
 // key), tx_pcap=FILE writes them (one Tx queue per key), infinite_rx=1 replays the file forever.
-// Without tx_pcap, Tx queues drop (and count) what they get, as DPDK's does. Live-interface keys
-// (iface, rx_iface, rx_iface_in, tx_iface) need the AF_PACKET layer, which does not exist yet: they are
-// rejected with ENOTSUP.
+// Without tx_pcap, Tx queues drop (and count) what they get, as DPDK's does.
+//
+// Live interfaces go through AF_PACKET sockets with mmapped rings (net_af_packet's af_packet_rings.ts)
+// where DPDK uses libpcap: iface=IF is one socket for Rx queue 0 and Tx queue 0 (phy_mac=1 takes the
+// interface's MAC); otherwise each rx_iface=IF / rx_iface_in=IF (in the order given) is an Rx queue on
+// its own promiscuous socket (rx_iface_in: PACKET_IGNORE_OUTGOING, libpcap's PCAP_D_IN), and each
+// tx_iface=IF a Tx queue on a socket that receives nothing. As in DPDK, rx_pcap wins over rx_iface and
+// tx_pcap over tx_iface, and files and interfaces mix across directions (rx_pcap + tx_iface, rx_iface +
+// tx_pcap). Kernel drops of the Rx sockets are imissed (DPDK reads pcap_stats' ps_drop). The sockets
+// belong to the probing process (its lcores can poll them; a secondary gets ENOTSUP for those queues).
 //
 // Queue state that must survive a change of polling thread (packets consumed per Rx file) is in the
 // port's shared private block; each thread opens its own reader/writer on first use. Tx flushes every
@@ -16,7 +23,7 @@ import * as eal from '../../../lib/eal/index.js';
 import { fail, TsdpdkError } from '../../../lib/eal/errors.js';
 import { registerDriver } from '../../../lib/ethdev/ethdev.js';
 import { softDevInfo, type EthDevOps, type RxQueue, type TxQueue, type VdevDriver } from '../../../lib/ethdev/driver.js';
-import { P, S_RXQ, S_TXQ, S_RX_NOMBUF, type PortData } from '../../../lib/ethdev/port_data.js';
+import { P, S_IMISSED, S_RXQ, S_TXQ, S_RX_NOMBUF, type PortData } from '../../../lib/ethdev/port_data.js';
 import { SoftRss } from '../../../lib/ethdev/soft_rss.js';
 import { defaultRssKey } from '../../../lib/net/thash.js';
 import {
@@ -30,6 +37,8 @@ import {
   M_OL_FLAGS, M_PKT_LEN, M_PORT,
 } from '../../../lib/mbuf/index.js';
 import { openCaptureReader, PcapWriter, READ_EOF, WallClock, type CaptureReader } from '../../../lib/pcapng/index.js';
+import { asTsdpdk, packetAddon } from '../af_packet/af_packet_native.js';
+import { closeRings, initRecord, openRings, recordFd, recordOwned, ringRxQueue, ringStats, ringTxQueue, R_SIZE, RX_RING, TX_RING } from '../af_packet/af_packet_rings.js';
 
 const MAX_FILES = 16;
 const IO_BUFFER = 256 << 10;
@@ -38,10 +47,22 @@ const IO_BUFFER = 256 << 10;
 const V_NB_RX = 0;
 const V_NB_TX = 4;
 const V_INFINITE = 8;
+const V_SINGLE = 12; // iface=: one socket (Rx record 0) for Rx and Tx queue 0
+const V_RX_IFACE = 16; // Rx queues are interfaces (names in the path slots)
+const V_TX_IFACE = 20; // Tx queues are interfaces
+const V_IFINDEX = 24; // iface='s index (dev_info if_index)
 const V_CONSUMED = 64; // f64[MAX_FILES]
 const V_PATHS = V_CONSUMED + 8 * MAX_FILES; // 2*MAX_FILES paths of PATH_LEN bytes (rx first, then tx)
 const PATH_LEN = 256;
-const V_SIZE = V_PATHS + 2 * MAX_FILES * PATH_LEN;
+const V_RECS = V_PATHS + 2 * MAX_FILES * PATH_LEN; // socket records (af_packet_rings.ts): Rx queues, then Tx
+const V_SIZE = V_RECS + 2 * MAX_FILES * R_SIZE;
+
+// Interface rings: TPACKET_V3 Rx blocks of 64 KiB (any frame up to ~64 KiB arrives whole; libpcap in
+// DPDK truncates at its 16128-byte snaplen), 16384-byte Tx frames, 1 MiB per ring.
+const IF_RING = { version: 3 as const, blocksz: 1 << 16, blocknr: 16, framesz: 1 << 14, framecnt: 64 };
+
+const rxRec = (v: number, q: number): number => v + V_RECS + q * R_SIZE;
+const txRec = (v: number, q: number): number => v + V_RECS + (MAX_FILES + q) * R_SIZE;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -357,6 +378,15 @@ function counts(d: PortData): { nbRx: number; nbTx: number; infinite: boolean } 
 }
 
 function rxQueue(d: PortData, q: number, mempool: number): RxQueue {
+  const w = eal.sharedWindow();
+  const v0 = priv(d);
+  if (w.u32[(v0 + V_SINGLE) >>> 2] === 1 || w.u32[(v0 + V_RX_IFACE) >>> 2] === 1) {
+    timestampDyn();
+    return ringRxQueue(rxRec(v0, q), {
+      pool: mempoolFromOffset(mempool), portId: d.portId, vlanStrip: false, statIdx: d.statsIndex + S_RXQ + 3 * q,
+      nombufIdx: d.statsIndex + S_RX_NOMBUF, tsField, tsFlagBit,
+    }, `net_pcap ${d.name} Rx queue ${q}`);
+  }
   const key = `${d.portId}/${q}`;
   openRx.get(key)?.close();
   const c = counts(d);
@@ -368,6 +398,12 @@ function rxQueue(d: PortData, q: number, mempool: number): RxQueue {
 }
 
 function txQueue(d: PortData, q: number, append: boolean): TxQueue {
+  const w = eal.sharedWindow();
+  const v0 = priv(d);
+  if (w.u32[(v0 + V_SINGLE) >>> 2] === 1 && q === 0) return ringTxQueue(packetAddon('net_pcap'), rxRec(v0, 0), d.statsIndex + S_TXQ, `net_pcap ${d.name} Tx queue 0`);
+  if (w.u32[(v0 + V_TX_IFACE) >>> 2] === 1 && q < w.u32[(v0 + V_NB_TX) >>> 2]!) {
+    return ringTxQueue(packetAddon('net_pcap'), txRec(v0, q), d.statsIndex + S_TXQ + 3 * q, `net_pcap ${d.name} Tx queue ${q}`);
+  }
   const c = counts(d);
   if (c.nbTx === 0) return new DropTxQueue(d.statsIndex + S_TXQ + 3 * q);
   const key = `${d.portId}/${q}`;
@@ -382,10 +418,34 @@ function closeQueues(d: PortData): void {
   for (const [k, h] of openTx) if (k.startsWith(`${d.portId}/`)) { h.close(); openTx.delete(k); }
 }
 
+/** Closes the interface sockets this process opened (idempotent). */
+function closeIfaces(v: number): void {
+  const a = packetAddon('net_pcap');
+  for (let i = 0; i < 2 * MAX_FILES; i++) {
+    const r = v + V_RECS + i * R_SIZE;
+    if (recordOwned(r)) closeRings(a, r, 'net_pcap');
+  }
+}
+
+/** Kernel drops of the interface Rx sockets into imissed (the kernel resets them on read). */
+function drainIfaceStats(d: PortData): void {
+  const v = priv(d);
+  if (v === 0) return;
+  const w = eal.sharedWindow();
+  const single = w.u32[(v + V_SINGLE) >>> 2] === 1;
+  if (!single && w.u32[(v + V_RX_IFACE) >>> 2] !== 1) return;
+  const n = single ? 1 : w.u32[(v + V_NB_RX) >>> 2]!;
+  for (let q = 0; q < n; q++) {
+    const r = rxRec(v, q);
+    if (recordOwned(r) && recordFd(r) >= 0) w.f64[d.statsIndex + S_IMISSED] += ringStats(packetAddon('net_pcap'), r, `net_pcap ${d.name}`)[1];
+  }
+}
+
 const ops: EthDevOps = {
   devInfo(d) {
     const c = counts(d);
     return softDevInfo('net_pcap', {
+      ifIndex: eal.sharedWindow().u32[(priv(d) + V_IFINDEX) >>> 2]!,
       maxRxQueues: Math.max(c.nbRx, 1),
       maxTxQueues: Math.max(c.nbTx, c.nbRx, 1),
       maxRxPktLen: 0xffffffff,
@@ -398,7 +458,7 @@ const ops: EthDevOps = {
   },
   rxQueueSetup(d, q, conf) {
     const c = counts(d);
-    if (q >= c.nbRx) fail('EINVAL', `net_pcap ${d.name}: Rx queue ${q} has no rx_pcap file`);
+    if (q >= c.nbRx) fail('EINVAL', `net_pcap ${d.name}: Rx queue ${q} has no rx_pcap file or rx interface`);
     eal.sharedWindow().f64[(priv(d) + V_CONSUMED + 8 * q) >>> 3] = 0;
     return rxQueue(d, q, conf.mempool);
   },
@@ -419,8 +479,37 @@ const ops: EthDevOps = {
   },
   close(d) {
     closeQueues(d);
+    const v = priv(d);
+    if (v !== 0) closeIfaces(v);
+  },
+  statsUpdate(d) {
+    drainIfaceStats(d);
+  },
+  statsReset(d) {
+    drainIfaceStats(d);
+    eal.sharedWindow().f64[d.statsIndex + S_IMISSED] = 0;
   },
 };
+
+/** Opens one interface socket into rec; EPERM/ENODEV with the devarg in the message. */
+function openIface(devName: string, key: string, iface: string, rec: number, rings: number, ignoreOutgoing: boolean): number {
+  if (iface === '' || enc.encode(iface).length >= 16) fail('EINVAL', `net_pcap ${devName}: invalid ${key} '${iface}' (1..15 bytes)`);
+  const a = packetAddon('net_pcap');
+  let ifindex: number;
+  try {
+    ifindex = a.packetIfInfo(iface).ifindex;
+  } catch (e) {
+    throw asTsdpdk(`net_pcap ${devName}: ${key}=${iface}`, e);
+  }
+  try {
+    openRings(a, rec, ifindex, IF_RING, rings, { qdiscBypass: false, fanout: 0, ignoreOutgoing, promisc: (rings & RX_RING) !== 0 }, `net_pcap ${devName} ${key}=${iface}`);
+  } catch (e) {
+    const c = (e as { code?: string }).code;
+    if (c === 'EPERM' || c === 'EACCES') fail('EPERM', `net_pcap ${devName}: ${key}=${iface}: AF_PACKET sockets need CAP_NET_RAW (${(e as Error).message})`);
+    throw asTsdpdk(`net_pcap ${devName}: ${key}=${iface}`, e);
+  }
+  return ifindex;
+}
 
 const driver: VdevDriver = {
   name: 'net_pcap',
@@ -428,9 +517,16 @@ const driver: VdevDriver = {
   validKeys: ['rx_pcap', 'tx_pcap', 'rx_iface', 'rx_iface_in', 'tx_iface', 'iface', 'phy_mac', 'infinite_rx'],
   probe(d, devName, args) {
     const kv = parseKvargs(args, driver.validKeys);
-    for (const k of ['rx_iface', 'rx_iface_in', 'tx_iface', 'iface', 'phy_mac']) {
-      if (kv.has(k)) fail('ENOTSUP', `net_pcap ${devName}: '${k}' (live interfaces) is not supported yet: it needs the AF_PACKET layer; use rx_pcap/tx_pcap files`);
+    if (kv.count('iface') > 1) fail('EINVAL', `net_pcap ${devName}: iface given more than once`);
+    let phyMac = false;
+    if (kv.has('phy_mac')) {
+      const pm = kv.get('phy_mac') ?? '';
+      if (pm !== '0' && pm !== '1') fail('EINVAL', `net_pcap ${devName}: phy_mac must be 0 or 1, got '${pm}'`);
+      phyMac = pm === '1'; // applies to iface= only, as in DPDK
     }
+    if (kv.has('iface')) return probeSingleIface(d, devName, kv.get('iface') ?? '', phyMac);
+    const rxIfaces = kv.pairs.filter((p) => p.key === 'rx_iface' || p.key === 'rx_iface_in').map((p) => ({ key: p.key, name: p.value ?? '' }));
+    const txIfaces = kv.getAll('tx_iface').map((x) => x ?? '');
     const files = (key: string): string[] =>
       kv.getAll(key).map((f) => {
         if (f === null || f === '') fail('EINVAL', `net_pcap ${devName}: ${key} needs a file name`);
@@ -438,8 +534,15 @@ const driver: VdevDriver = {
       });
     const rx = files('rx_pcap');
     const tx = files('tx_pcap');
-    if (rx.length === 0 && tx.length === 0) fail('EINVAL', `net_pcap ${devName}: no rx_pcap or tx_pcap given`);
-    if (rx.length > MAX_FILES || tx.length > MAX_FILES) fail('EINVAL', `net_pcap ${devName}: at most ${MAX_FILES} files per direction`);
+    if (rx.length === 0 && tx.length === 0 && rxIfaces.length === 0 && txIfaces.length === 0) {
+      fail('EINVAL', `net_pcap ${devName}: no rx_pcap, tx_pcap, rx_iface, rx_iface_in, tx_iface or iface given`);
+    }
+    // DPDK: a file wins over an interface in the same direction.
+    const useRxIf = rx.length === 0 && rxIfaces.length > 0;
+    const useTxIf = tx.length === 0 && txIfaces.length > 0;
+    if (rx.length > MAX_FILES || tx.length > MAX_FILES || rxIfaces.length > MAX_FILES || txIfaces.length > MAX_FILES) {
+      fail('EINVAL', `net_pcap ${devName}: at most ${MAX_FILES} files or interfaces per direction`);
+    }
     let infinite = false;
     if (kv.has('infinite_rx')) {
       const v = kv.get('infinite_rx')!;
@@ -458,16 +561,31 @@ const driver: VdevDriver = {
     }
     const w = eal.sharedWindow();
     const v = eal.zmalloc('eth_pcap', V_SIZE);
-    w.u32[(v + V_NB_RX) >>> 2] = rx.length;
-    w.u32[(v + V_NB_TX) >>> 2] = tx.length;
+    for (let i = 0; i < 2 * MAX_FILES; i++) initRecord(v + V_RECS + i * R_SIZE);
+    const nbRx = useRxIf ? rxIfaces.length : rx.length;
+    const nbTx = useTxIf ? txIfaces.length : tx.length;
+    w.u32[(v + V_NB_RX) >>> 2] = nbRx;
+    w.u32[(v + V_NB_TX) >>> 2] = nbTx;
+    w.u32[(v + V_RX_IFACE) >>> 2] = useRxIf ? 1 : 0;
+    w.u32[(v + V_TX_IFACE) >>> 2] = useTxIf ? 1 : 0;
+    try {
+      if (useRxIf) rxIfaces.forEach((x, i) => openIface(devName, x.key, x.name, rxRec(v, i), RX_RING, x.key === 'rx_iface_in'));
+      if (useTxIf) txIfaces.forEach((x, i) => openIface(devName, 'tx_iface', x, txRec(v, i), TX_RING, false));
+    } catch (e) {
+      closeIfaces(v);
+      eal.free(v);
+      throw e;
+    }
     w.u32[(v + V_INFINITE) >>> 2] = infinite ? 1 : 0;
     const put = (i: number, s: string) => {
       const b = enc.encode(s);
       if (b.length >= PATH_LEN) fail('ENAMETOOLONG', `net_pcap ${devName}: path '${s}' is longer than ${PATH_LEN - 1} bytes`);
       w.u8.set(b, v + V_PATHS + i * PATH_LEN);
     };
-    rx.forEach((f, i) => put(i, f));
-    tx.forEach((f, i) => put(MAX_FILES + i, f));
+    if (useRxIf) rxIfaces.forEach((x, i) => put(i, x.name));
+    else rx.forEach((f, i) => put(i, f));
+    if (useTxIf) txIfaces.forEach((x, i) => put(MAX_FILES + i, x));
+    else tx.forEach((f, i) => put(MAX_FILES + i, f));
     d.setU32(P.PRIV, v);
     d.setU32(P.LINK_SPEED, RTE_ETH_SPEED_NUM_10G);
     d.setU32(P.LINK_DUPLEX, RTE_ETH_LINK_FULL_DUPLEX);
@@ -478,8 +596,8 @@ const driver: VdevDriver = {
     d.setRssKey(defaultRssKey());
     d.setU32(P.PROMISC, 1); // like DPDK's: on, and no op to turn it off
     d.setU32(P.ALLMULTI, 1);
-    d.setU32(P.NB_RXQ, rx.length);
-    d.setU32(P.NB_TXQ, Math.max(tx.length, rx.length));
+    d.setU32(P.NB_RXQ, nbRx);
+    d.setU32(P.NB_TXQ, Math.max(nbTx, nbRx));
     void MAX_QUEUES_PER_PORT;
     return ops;
   },
@@ -489,9 +607,43 @@ const driver: VdevDriver = {
   remove(d) {
     closeQueues(d);
     const v = priv(d);
+    if (v !== 0) closeIfaces(v);
     if (v !== 0) eal.free(v);
     d.setU32(P.PRIV, 0);
   },
 };
+
+/** iface=IF: one socket with both rings for Rx queue 0 and Tx queue 0 (DPDK's single_iface). */
+function probeSingleIface(d: PortData, devName: string, iface: string, phyMac: boolean): EthDevOps {
+  const w = eal.sharedWindow();
+  const v = eal.zmalloc('eth_pcap', V_SIZE);
+  for (let i = 0; i < 2 * MAX_FILES; i++) initRecord(v + V_RECS + i * R_SIZE);
+  let ifindex: number;
+  try {
+    ifindex = openIface(devName, 'iface', iface, rxRec(v, 0), RX_RING | TX_RING, false);
+  } catch (e) {
+    eal.free(v);
+    throw e;
+  }
+  w.u32[(v + V_NB_RX) >>> 2] = 1;
+  w.u32[(v + V_NB_TX) >>> 2] = 1;
+  w.u32[(v + V_SINGLE) >>> 2] = 1;
+  w.u32[(v + V_IFINDEX) >>> 2] = ifindex;
+  w.u8.set(enc.encode(iface), v + V_PATHS);
+  w.u8.set(enc.encode(iface), v + V_PATHS + MAX_FILES * PATH_LEN);
+  d.setU32(P.PRIV, v);
+  d.setU32(P.LINK_SPEED, RTE_ETH_SPEED_NUM_10G);
+  d.setU32(P.LINK_DUPLEX, RTE_ETH_LINK_FULL_DUPLEX);
+  d.setU32(P.LINK_AUTONEG, RTE_ETH_LINK_FIXED);
+  d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
+  const info = packetAddon('net_pcap').packetIfInfo(iface);
+  d.setMacAddr(0, phyMac ? info.mac : [0x02, 0x70, 0x63, 0x61, 0x70, d.portId & 0xff]);
+  d.setRssKey(defaultRssKey());
+  d.setU32(P.PROMISC, 1);
+  d.setU32(P.ALLMULTI, 1);
+  d.setU32(P.NB_RXQ, 1);
+  d.setU32(P.NB_TXQ, 1);
+  return ops;
+}
 
 registerDriver(driver);
