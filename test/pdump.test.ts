@@ -9,6 +9,8 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { filePrefix, readPcap } from './testpmd_util.js';
 import { CaptureFixture } from './capture_util.js';
+import { skipOrFail } from './helpers.js';
+import { hex, netnsUnavailable, peerCapture, Topology, waitOperUp } from './fwd_util.js';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, PDUMP_OP_ENABLE } from '../src/lib/pdump/index.js';
 import { PDUMP_V2 } from '../src/lib/pdump/pdump_request.js';
 
@@ -92,4 +94,36 @@ test('mp_pdump messages: struct pdump_request/response layout, malformed request
   const resp = encodeResponse({ ver: 2, op: PDUMP_OP_ENABLE, err: -19 });
   assert.deepEqual([...resp], [2, 0, 2, 0, 0xed, 0xff, 0xff, 0xff]);
   assert.deepEqual(decodeResponse(resp), { ver: 2, op: 2, err: -19 });
+});
+
+test('pdump rx-dev=<interface> sends the copies out of that interface (dpdk-pdump\'s IFACE stream)', { timeout: 40000 }, async (t) => {
+  const why = netnsUnavailable();
+  if (why !== null) return skipOrFail(t, why);
+  const topo = new Topology();
+  const ns = `tsdpdk_pdi_${process.pid}`;
+  const outer = `pdi0${process.pid % 100000}`;
+  const inner = `pdi1${process.pid % 100000}`;
+  try {
+    topo.addNs(ns);
+    topo.veth(outer, inner, ns, { mtu: 9000 }); // the stream has frames above 1514 bytes
+    await waitOperUp([outer]);
+    const prefix = filePrefix('pdi');
+    const tp = fx.primary(prefix, false);
+    await tp.waitFor(/testpmd> /);
+    const cap = await peerCapture(ns, inner, N, 15);
+    const pd = fx.launch([PDUMP, '--file-prefix', prefix, '--', '--pdump', `port=0,queue=*,rx-dev=${outer}`], false);
+    await pd.waitFor(new RegExp(`queue \\* rx to ${outer}`));
+    tp.child.stdin!.write('start\n');
+    const got = await cap.done;
+    pd.child.kill('SIGINT');
+    assert.equal((await pd.exited).code, 0, pd.out());
+    assert.equal(got.length, N, `frames seen on ${inner}: ${got.length}\n${pd.out()}\n${tp.out()}`);
+    assert.deepEqual(got, packets.map(hex), 'the interface carried the received stream, in order, byte for byte');
+    assert.match(pd.out(), new RegExp(`packets transmitted to vdev:\\s+${N}\\n`));
+    tp.child.stdin!.write('stop\nquit\n');
+    assert.equal((await tp.exited).code, 0, tp.out());
+    assert.match(tp.out(), /mbuf pool <mb_pool_0>: 8192 of 8192 mbufs available after closing ports/);
+  } finally {
+    topo.cleanup();
+  }
 });

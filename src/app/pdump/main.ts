@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // tsdpdk-pdump: dpdk-pdump's run. A secondary process; each --pdump names a port (port= or device_id=),
-// a queue (or *) and rx-dev/tx-dev capture files. Packets are written as net_pcap's tx_pcap writes them
-// (classic pcap, ns timestamps, snaplen 65535) until SIGINT/SIGTERM.
+// a queue (or *) and rx-dev/tx-dev: a pcap file, written as net_pcap's tx_pcap writes them (classic pcap,
+// ns timestamps, snaplen 65535), or a live interface, sent through a net_pcap tx_iface vdev (dpdk-pdump's
+// rule: a name the kernel knows as an interface is one). Runs until SIGINT/SIGTERM.
 
 import '../../drivers/net/index.js';
 import { existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import type { Mempool } from '../../lib/mempool/index.js';
 import { PcapWriter } from '../../lib/pcapng/index.js';
 import * as pdump from '../../lib/pdump/index.js';
 import { Ring } from '../../lib/ring/index.js';
+import { vdevCreate, vdevRemove } from '../../drivers/bus/vdev/vdev.js';
 
 const BURST = 32;
 
@@ -71,11 +73,6 @@ function parseSpec(s: string): PdumpSpec {
   if ((o.port === null) === (o.device === null)) throw new UsageError(`--pdump '${s}': give exactly one of port= or device_id=`);
   if (o.queue < 0) throw new UsageError(`--pdump '${s}': queue= is required (a queue id or *)`);
   if (o.rxDev === null && o.txDev === null) throw new UsageError(`--pdump '${s}': rx-dev= and/or tx-dev= is required`);
-  for (const d of [o.rxDev, o.txDev]) {
-    if (d !== null && !d.includes('/') && existsSync(`/sys/class/net/${d}`)) {
-      throw new UsageError(`--pdump '${s}': '${d}' is a network interface; capture to live interfaces is not supported yet (needs the AF_PACKET PMD), give a pcap file path`);
-    }
-  }
   return o;
 }
 
@@ -96,10 +93,35 @@ function parseApp(argv: string[]): PdumpSpec[] {
   return specs;
 }
 
-interface Capture { port: number; queue: number; flags: number; ring: Ring; writer: PcapWriter }
+/** dpdk-pdump's rule: a name the kernel knows as an interface (if_nametoindex) is a live interface, else a pcap file. */
+function isInterface(dev: string): boolean {
+  return !dev.includes('/') && dev !== '.' && dev !== '..' && existsSync(`/sys/class/net/${dev}`);
+}
+
+/** Where copies go: a pcap file, or (like dpdk-pdump's net_pcap vdev with tx_iface=) a port sending on an interface. */
+interface Output { writer: PcapWriter | null; port: number; vdev: string }
+
+interface Capture { port: number; queue: number; flags: number; ring: Ring; out: Output }
+
+/** A net_pcap vdev with tx_iface=dev, configured with one Tx queue and started (dpdk-pdump's IFACE stream). */
+function openInterfaceOutput(dev: string, tag: string, idx: number): Output {
+  const vdev = `net_pcap_${tag}_${process.pid}_${idx}`;
+  const port = vdevCreate(`${vdev},tx_iface=${dev}`);
+  try {
+    // Owned, so the primary's RTE_ETH_FOREACH_DEV loops (testpmd's "all ports started") leave it alone.
+    ethdev.ownerSet(port, ethdev.ownerNew(), 'tsdpdk-pdump');
+    ethdev.configure(port, 0, 1);
+    ethdev.txQueueSetup(port, 0, 512, eal.SOCKET_ID_ANY, null);
+    ethdev.start(port);
+  } catch (e) {
+    vdevRemove(vdev);
+    throw e;
+  }
+  return { writer: null, port, vdev };
+}
 
 async function run(specs: PdumpSpec[]): Promise<void> {
-  const writers = new Map<string, PcapWriter>();
+  const outputs = new Map<string, Output>();
   const caps: Capture[] = [];
   const pools: Mempool[] = [];
   const rings: Ring[] = [];
@@ -122,13 +144,13 @@ async function run(specs: PdumpSpec[]): Promise<void> {
         if (dev === null) continue;
         const ring = Ring.create(`${tag}_ring_pdump_${process.pid}_${idx}`, ringSize, eal.SOCKET_ID_ANY, 0);
         rings.push(ring);
-        let w = writers.get(dev);
-        if (w === undefined) {
-          w = PcapWriter.open(dev);
-          writers.set(dev, w);
+        let out = outputs.get(dev);
+        if (out === undefined) {
+          out = isInterface(dev) ? openInterfaceOutput(dev, tag, idx) : { writer: PcapWriter.open(dev), port: -1, vdev: '' };
+          outputs.set(dev, out);
         }
         pdump.pdumpEnable(port, s.queue, flag, ring, mp, 0);
-        caps.push({ port, queue: s.queue, flags: flag, ring, writer: w });
+        caps.push({ port, queue: s.queue, flags: flag, ring, out });
         const q = s.queue === pdump.RTE_PDUMP_ALL_QUEUES ? '*' : String(s.queue);
         process.stdout.write(`Capturing port ${port} (${ethdev.getNameByPort(port)}) queue ${q} ${tag} to ${dev}\n`);
       }
@@ -143,15 +165,27 @@ async function run(specs: PdumpSpec[]): Promise<void> {
       for (const c of caps) {
         const n = c.ring.dequeueBurst(arr, BURST);
         got += n;
+        stats.dequeued += n;
+        if (n === 0) continue;
+        if (c.out.writer === null) {
+          // Live interface: the vdev sends them; what it does not take is freed (dpdk-pdump does the same).
+          const sent = ethdev.txBurst(c.out.port, 0, arr, n);
+          stats.written += sent;
+          if (sent < n) {
+            arr.copyWithin(0, sent, n);
+            mbuf.freeBulk(arr, n - sent);
+          }
+          continue;
+        }
+        const wr = c.out.writer;
         for (let k = 0; k < n; k++) {
           const m = arr[k]!;
           const p = mbuf.mbufToPriv(m);
-          c.writer.beginPacket(U32[(p + pdump.PRIV_TS_SEC) >>> 2]!, U32[(p + pdump.PRIV_TS_NSEC) >>> 2]!, mbuf.pktLen(m), U32[(p + pdump.PRIV_ORIG_LEN) >>> 2]!);
-          for (let sg = m; sg !== 0; sg = mbuf.next(sg)) c.writer.appendData(U8, mbuf.mtod(sg), mbuf.dataLen(sg));
-          c.writer.endPacket();
+          wr.beginPacket(U32[(p + pdump.PRIV_TS_SEC) >>> 2]!, U32[(p + pdump.PRIV_TS_NSEC) >>> 2]!, mbuf.pktLen(m), U32[(p + pdump.PRIV_ORIG_LEN) >>> 2]!);
+          for (let sg = m; sg !== 0; sg = mbuf.next(sg)) wr.appendData(U8, mbuf.mtod(sg), mbuf.dataLen(sg));
+          wr.endPacket();
         }
-        if (n > 0) mbuf.freeBulk(arr, n);
-        stats.dequeued += n;
+        mbuf.freeBulk(arr, n);
         stats.written += n;
       }
       await new Promise((r) => (got === 0 ? setTimeout(r, 1) : setImmediate(r)));
@@ -165,7 +199,10 @@ async function run(specs: PdumpSpec[]): Promise<void> {
         stats.dequeued += n;
       }
     }
-    for (const wr of writers.values()) wr.close();
+    for (const o of outputs.values()) {
+      if (o.writer !== null) o.writer.close();
+      else vdevRemove(o.vdev);
+    }
     process.off('SIGINT', onSig);
     process.off('SIGTERM', onSig);
     for (const r of rings) r.free();

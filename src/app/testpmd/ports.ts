@@ -287,7 +287,7 @@ export function removeInvalidPorts(): void {
 }
 
 export function allPortsStarted(): boolean {
-  return ethdev.ports().every((p) => ctx.ports.get(p)?.status === 'started');
+  return ethdev.availablePorts().every((p) => ctx.ports.get(p)?.status === 'started');
 }
 
 /** eth_set_promisc_mode */

@@ -203,9 +203,14 @@ export function ports(): number[] {
   return out;
 }
 
+/** RTE_ETH_FOREACH_DEV: valid ports without an owner (a port another component took is not the app's). */
+export function availablePorts(): number[] {
+  return ports().filter((p) => new PortData(p).u64(P.OWNER_ID) === 0n);
+}
+
 /** rte_eth_dev_count_avail: ports without an owner. */
 export function countAvail(): number {
-  return ports().filter((p) => new PortData(p).u64(P.OWNER_ID) === 0n).length;
+  return availablePorts().length;
 }
 
 export function getPortByName(name: string): number {
