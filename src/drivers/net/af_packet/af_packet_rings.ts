@@ -33,6 +33,8 @@ import { asTsdpdk, mapGranule, restoreWindow, sys, type PacketAddon } from './af
 export const TPACKET_ALIGNMENT = 16;
 export const TPACKET2_HDRLEN = 52; // sizeof(tpacket2_hdr) 32 + sizeof(sockaddr_ll) 20
 export const TPACKET3_HDRLEN = 68; // TPACKET_ALIGN(sizeof(tpacket3_hdr) 48) + sizeof(sockaddr_ll) 20
+/** Where the kernel puts an untagged frame in a V2 frame: TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - 14 (so 1982 data bytes in 2048). */
+const V2_MAC_OFFSET = 66;
 export const RX_RING = 1;
 export const TX_RING = 2;
 export const RETIRE_BLK_TOV_MS = 1;
@@ -421,12 +423,15 @@ class RxV3 extends RxBase {
   private readonly blkIdx: number;
   private readonly pktIdx: number;
   private readonly leftIdx: number;
+  /** Longest frame a queue delivers: what a V2 frame of `framesz` holds (DPDK's PMD uses V2), so both cut alike. */
+  private readonly maxSnap: number;
 
   constructor(rec: number, o: RxOptions) {
     super(o);
     const u32 = this.u32;
     const ring = u32[(rec + R_RING) >>> 2]!;
     const bs = u32[(rec + R_BLOCKSZ) >>> 2]!;
+    this.maxSnap = u32[(rec + R_FRAMESZ) >>> 2]! - V2_MAC_OFFSET;
     this.nblocks = u32[(rec + R_BLOCKNR) >>> 2]!;
     this.blocks = new Uint32Array(this.nblocks);
     for (let i = 0; i < this.nblocks; i++) this.blocks[i] = ring + i * bs;
@@ -481,7 +486,8 @@ class RxV3 extends RxBase {
           continue;
         }
       }
-      const len = this.fill(mbufs[nb]!, p + u16[(p + H3_MAC) >>> 1]!, u32[(p + H3_SNAPLEN) >>> 2]!, u32[(p + H3_STATUS) >>> 2]!,
+      const snap = u32[(p + H3_SNAPLEN) >>> 2]!;
+      const len = this.fill(mbufs[nb]!, p + u16[(p + H3_MAC) >>> 1]!, snap < this.maxSnap ? snap : this.maxSnap, u32[(p + H3_STATUS) >>> 2]!,
         u16[(p + H3_VLAN_TCI) >>> 1]!, u16[(p + H3_VLAN_TPID) >>> 1]!, u32[(p + H3_SEC) >>> 2]!, u32[(p + H3_NSEC) >>> 2]!);
       if (len < 0) {
         this.giveBack(mbufs, nb, k);
