@@ -235,9 +235,12 @@ export class MallocHeap {
   }
 
   private findFit(size: number, align: number, bound: number): number {
-    const nonEmpty = this.get(this.hdr + HH_NONEMPTY);
-    for (let c = freeListIndex(size + ELEM_HDR); c < NUM_FREELISTS; c++) {
-      if ((nonEmpty & (1 << c)) === 0) continue;
+    // Visit only the non-empty lists from the size class up (lowest set bit first).
+    let bits = this.get(this.hdr + HH_NONEMPTY) & (-1 << freeListIndex(size + ELEM_HDR));
+    while (bits !== 0) {
+      const low = bits & -bits;
+      bits ^= low;
+      const c = 31 - Math.clz32(low);
       for (let e = this.get(this.hdr + HH_FREE_HEADS + 4 * c); e !== 0; e = this.get(e + E_NEXT_FREE)) {
         const d = this.fit(e, size, align, bound);
         if (d !== 0) {
