@@ -218,10 +218,10 @@ export class Ring {
   // Memory's (growable) SharedArrayBuffer are not inlined by V8 (~15 ns each), so look them up once.
   private eArr: Uint32Array | null = null;
   private eAddr = -1; // Memory address of eArr, or -1 when it is not over the Memory
-  private eLen = 0;
+  private eMax = 0; // elements that fit in eArr (-1 when it is not over the Memory: always the slow path)
   private dArr: Uint32Array | null = null;
   private dAddr = -1;
-  private dLen = 0;
+  private dMax = 0;
 
   private constructor(w: SharedWindow, offset: number) {
     const u32 = w.u32;
@@ -610,7 +610,7 @@ export class Ring {
   // mode = sync type | VARIABLE (burst).
   private enq(objs: Uint32Array, n: number, mode: number): number {
     if (objs !== this.eArr) this.learnEnq(objs);
-    if (this.eAddr < 0 || !(n >= 0 && n * this.words <= this.eLen)) return this.enqSlow(objs, n, mode);
+    if (!(n >= 0 && n <= this.eMax)) return this.enqSlow(objs, n, mode);
     const r = this.kEnq(this.addr, this.eAddr, n, mode, this.out);
     this.freeSpace = this.mem[this.outIdx]!;
     return r;
@@ -618,7 +618,7 @@ export class Ring {
 
   private deq(objs: Uint32Array, n: number, mode: number): number {
     if (objs !== this.dArr) this.learnDeq(objs);
-    if (this.dAddr < 0 || !(n >= 0 && n * this.words <= this.dLen)) return this.deqSlow(objs, n, mode);
+    if (!(n >= 0 && n <= this.dMax)) return this.deqSlow(objs, n, mode);
     const r = this.kDeq(this.addr, this.dAddr, n, mode, this.out);
     this.available = this.mem[this.outIdx]!;
     return r;
@@ -641,13 +641,13 @@ export class Ring {
   private learnEnq(objs: Uint32Array): void {
     this.eArr = objs;
     this.eAddr = objs.buffer === this.buf ? objs.byteOffset : -1;
-    this.eLen = objs.length;
+    this.eMax = this.eAddr < 0 ? -1 : Math.floor(objs.length / this.words);
   }
 
   private learnDeq(objs: Uint32Array): void {
     this.dArr = objs;
     this.dAddr = objs.buffer === this.buf ? objs.byteOffset : -1;
-    this.dLen = objs.length;
+    this.dMax = this.dAddr < 0 ? -1 : Math.floor(objs.length / this.words);
   }
 
   /** An array outside the Memory: move the head in Wasm, copy in JS, publish the tail in Wasm. */
