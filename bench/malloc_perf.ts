@@ -46,6 +46,21 @@ export async function run(which: 'malloc' | 'memzone'): Promise<void> {
   const ours = new Map<string, number[]>();
   const push = (k: string, v: number) => ours.set(k, [...(ours.get(k) ?? []), v]);
   eal.init([...ealArgs, '--file-prefix', prefix]);
+  // Warm-up, not recorded: let V8 optimise the paths first (the C side is compiled ahead of time;
+  // without this the first of the few runs measures the JIT more than the heap).
+  if (which === 'malloc') {
+    mallocFreePairs(64, 50000);
+    mallocFreePairs(4096, 50000);
+    mallocManyThenFree(256);
+  } else {
+    for (let i = 0; i < 5; i++) memzoneReserveFree(1000);
+    memzoneLookup(100, 50000);
+  }
+  // Ours and DPDK alternate run by run (one C process per run), so the VM's swings in speed hit both
+  // sides of a comparison alike.
+  const dpdk = new Map<string, number[]>();
+  const c = buildDpdkC(cSource('malloc_perf.c'));
+  if (!c.bin) console.log(`# DPDK C side unavailable: ${c.reason}`);
   for (let r = 0; r < runs(); r++) {
     if (which === 'malloc') {
       push('malloc_free_64B', mallocFreePairs(64, 200000));
@@ -55,18 +70,12 @@ export async function run(which: 'malloc' | 'memzone'): Promise<void> {
       push('memzone_reserve_free_4KB', memzoneReserveFree(1000));
       push('memzone_lookup_of_100', memzoneLookup(100, 200000));
     }
+    if (c.bin) {
+      for (const [k, v] of runDpdkC(c.bin, [...ealArgs, '--file-prefix', `${prefix}_c`, '--', which])) dpdk.set(k, [...(dpdk.get(k) ?? []), v]);
+    }
   }
   await eal.cleanup();
 
-  const dpdk = new Map<string, number[]>();
-  const c = buildDpdkC(cSource('malloc_perf.c'));
-  if (c.bin) {
-    for (let r = 0; r < runs(); r++) {
-      for (const [k, v] of runDpdkC(c.bin, [...ealArgs, '--file-prefix', `${prefix}_c`, '--', which])) dpdk.set(k, [...(dpdk.get(k) ?? []), v]);
-    }
-  } else {
-    console.log(`# DPDK C side unavailable: ${c.reason}`);
-  }
   for (const [k, v] of ours) {
     const d = dpdk.get(k);
     result(k, median(v) / 1e6, d ? median(d) / 1e6 : NaN, 'Mops/s');

@@ -47,6 +47,31 @@ test('memzone reserve / lookup / free', () => {
   assert.throws(() => eal.memzoneFree('mz_basic'), (e: eal.TsdpdkError) => e.code === 'EINVAL');
 });
 
+test('memzone lookup follows frees and re-reservations made by another lcore', () => {
+  // This thread caches zones it has looked up; the cache must notice changes made elsewhere.
+  const worker = new URL('./fixtures/memzone_worker.js', import.meta.url);
+  const z = eal.memzoneReserve('mz_cache', 1000);
+  const a = eal.memzoneLookup('mz_cache')!;
+  assert.deepEqual([a.id, a.offset, a.length], [z.id, z.offset, 1000]);
+  assert.deepEqual([eal.memzoneLookup('mz_cache')!.offset, eal.memzoneLookup('mz_cache')!.length], [z.offset, 1000]);
+  const hold = eal.malloc('t', 4096); // so the new zone cannot land at the old offset
+  eal.remoteLaunch(1, worker, 'recreate', { name: 'mz_cache', length: 5000 });
+  const off = eal.waitLcore(1);
+  assert.notEqual(off, z.offset);
+  const b = eal.memzoneLookup('mz_cache')!;
+  assert.deepEqual([b.offset, b.length, b.name], [off, 5000, 'mz_cache']);
+  eal.remoteLaunch(1, worker, 'release', 'mz_cache');
+  assert.equal(eal.waitLcore(1), 0);
+  assert.equal(eal.memzoneLookup('mz_cache'), null);
+  // The freed slot reused under another name is not found under the old one.
+  const other = eal.memzoneReserve('mz_other', 64);
+  assert.equal(eal.memzoneLookup('mz_cache'), null);
+  assert.equal(eal.memzoneLookup('mz_other')!.offset, other.offset);
+  eal.memzoneFree(other);
+  eal.free(hold);
+  assert.equal(eal.memzoneLookup('mz_other'), null);
+});
+
 test('memzone names, alignment and boundaries', () => {
   assert.throws(() => eal.memzoneReserve('x'.repeat(32), 64), (e: eal.TsdpdkError) => e.code === 'ENAMETOOLONG');
   const ok = eal.memzoneReserve('y'.repeat(31), 64);

@@ -67,6 +67,51 @@ test('cache: counts in cache and backend follow the 22.11 get/put algorithm', ()
   mp.free();
 });
 
+test('cache: small bulks (up to 4, handled without a kernel call) keep LIFO order and flushthresh', () => {
+  // cache_size 4 -> flushthresh 6.
+  const mp = Mempool.create('t_small', 64, 64, 4);
+  const b = eal.burstArray(16);
+  const at = b.byteOffset;
+  const state = () => [mp.cacheCount(0), mp.backendCount(), mp.inUseCount()];
+  assert.equal(mp.getAt(at, 1), 0); // miss: backend fills 4 + 1, hands out 1
+  assert.deepEqual(state(), [4, 59, 1]);
+  assert.equal(mp.getAt(at + 4, 3), 0); // hit
+  assert.deepEqual(state(), [1, 59, 4]);
+  const got = u32s(b, 4);
+  assert.equal(new Set(got).size, 4);
+  mp.putAt(at, 3); // 1 + 3 <= 6: into the cache in order
+  assert.deepEqual(state(), [4, 59, 1]);
+  assert.equal(mp.getAt(at + 32, 2), 0);
+  assert.deepEqual(u32s(b.subarray(8), 2), [got[2], got[1]], 'LIFO: last put comes out first');
+  assert.deepEqual(state(), [2, 59, 3]);
+  b[4] = got[3]!;
+  b[5] = got[2]!;
+  b[6] = got[1]!;
+  mp.putAt(at + 16, 3); // 2 + 3 <= 6
+  assert.deepEqual(state(), [5, 59, 0]);
+  assert.equal(mp.getAt(at, 4), 0);
+  assert.equal(mp.getAt(at + 16, 1), 0);
+  assert.deepEqual(state(), [0, 59, 5]);
+  mp.putAt(at, 4);
+  mp.putAt(at + 16, 1); // 4 + 1 <= 6
+  assert.deepEqual(state(), [5, 59, 0]);
+  assert.equal(mp.getAt(at, 2), 0);
+  mp.putAt(at, 2); // 3 + 2 <= 6
+  assert.equal(mp.getAt(at, 1), 0);
+  assert.equal(mp.getAt(at + 4, 1), 0);
+  assert.deepEqual(state(), [3, 59, 2]);
+  mp.putAt(at, 2); // 3 + 2 <= 6 -> 5
+  assert.equal(mp.getAt(at, 4), 0);
+  assert.equal(mp.getAt(at + 16, 4), 0); // 1 cached: miss, refill 4 + 3, hand out 4
+  assert.deepEqual(state(), [4, 52, 8]);
+  mp.putAt(at, 4); // 4 + 4 > 6: the cache is flushed, then holds these 4
+  assert.deepEqual(state(), [4, 56, 4]);
+  mp.putAt(at + 16, 4);
+  assert.deepEqual(state(), [4, 60, 0]);
+  assert.equal(mp.availCount(), 64);
+  mp.free();
+});
+
 test('cache: get is all-or-nothing and LIFO; a failed get leaves the cache as it was', () => {
   const mp = Mempool.create('t_aon', 256, 64, 16);
   const b = eal.burstArray(512);

@@ -166,6 +166,25 @@ test('capacity: count - 1, or exactly count with RING_F_EXACT_SZ', () => {
   }
 });
 
+test('free_space and available are kept per ring and per side, whatever runs in between', () => {
+  const r1 = Ring.create(uniq('fs1'), 16, -1, 0); // capacity 15
+  const r2 = Ring.create(uniq('fs2'), 8, -1, RING_F_SP_ENQ | RING_F_SC_DEQ); // capacity 7
+  const a = seqArray(16);
+  const b = eal.burstArray(16);
+  assert.equal(r1.enqueueBurst(a, 10), 10);
+  assert.equal(r1.dequeueBurst(b, 3), 3);
+  assert.deepEqual([r1.freeSpace, r1.available], [5, 7]); // the dequeue did not overwrite free_space
+  assert.equal(r2.enqueueBulk(a, 2), 2);
+  assert.equal(r2.dequeue(), 1);
+  assert.deepEqual([r2.freeSpace, r2.available], [5, 1]);
+  assert.deepEqual([r1.freeSpace, r1.available], [5, 7], 'calls on another ring leave these alone');
+  const again = Ring.lookup(r1.name); // a second handle of r1 in this thread shares its out-values
+  assert.equal(again.enqueue(99), 0);
+  assert.deepEqual([again.freeSpace, r1.freeSpace, r1.available], [7, 7, 7]);
+  r1.free();
+  r2.free();
+});
+
 test('bulk is all-or-nothing, burst as many as possible; exact free_space/available', () => {
   const r = Ring.create(uniq('bb'), 16, -1, 0); // capacity 15
   const a = seqArray(20);

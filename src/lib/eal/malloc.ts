@@ -12,7 +12,25 @@ function checkAlign(align: number, what: string): number {
   return align < 64 ? 64 : align;
 }
 
+// The last heap order looked up (memory manager, socket key): skips a Map lookup per rte_malloc.
+let orderM: MemoryManager | null = null;
+let orderSocket = 0;
+let orderAny = false;
+let order: readonly MallocHeap[] = [];
+
 function heapsFor(m: MemoryManager, socket: number, what: string): readonly MallocHeap[] {
+  const any = socket === SOCKET_ID_ANY;
+  const s = any ? state.socketId : socket;
+  if (m === orderM && s === orderSocket && any === orderAny) return order;
+  const o = heapsForSlow(m, socket, what);
+  orderM = m;
+  orderSocket = s;
+  orderAny = any;
+  order = o;
+  return o;
+}
+
+function heapsForSlow(m: MemoryManager, socket: number, what: string): readonly MallocHeap[] {
   const order = m.heapOrder(socket === SOCKET_ID_ANY ? state.socketId : socket, socket === SOCKET_ID_ANY);
   if (order.length === 0) fail('EINVAL', `${what}: socket ${socket} has no heap (sockets: ${m.plan.socketIds.join(', ')})`);
   return order;

@@ -23,7 +23,11 @@ const Z_SOCKET = 40;
 const Z_FLAGS = 44;
 const Z_IOVA = 48;
 const Z_ALIGN = 56;
+// State word: bit 0 set while the slot holds a zone; bits 1-31 count the reservations of the slot
+// (a generation), so a per-thread lookup cache can tell its entry is still the same zone without the
+// lock or a walk: the fields of a used slot never change until it is freed.
 const Z_STATE = 60;
+const STATE_USED = 1;
 
 export interface Memzone {
   /** Index in the memzone table. */
@@ -60,7 +64,7 @@ function readName(m: MemoryManager, id: number): string {
 function readZone(m: MemoryManager, id: number): Memzone {
   const w = m.window;
   const o = slot(id);
-  return {
+  return Object.freeze({
     id,
     name: readName(m, id),
     offset: w.u32[(o + Z_OFFSET) >>> 2]!,
@@ -69,22 +73,69 @@ function readZone(m: MemoryManager, id: number): Memzone {
     flags: w.u32[(o + Z_FLAGS) >>> 2]!,
     iova: w.u64[(o + Z_IOVA) >>> 3]!,
     align: w.u32[(o + Z_ALIGN) >>> 2]!,
-  };
+  });
 }
 
 function used(m: MemoryManager, id: number): boolean {
-  return m.window.u32[(slot(id) + Z_STATE) >>> 2] === 1;
+  return (m.window.u32[(slot(id) + Z_STATE) >>> 2]! & STATE_USED) !== 0;
 }
 
-function findByName(m: MemoryManager, nameBytes: Uint8Array): number {
-  const u8 = m.window.u8;
-  outer: for (let id = 0; id < MAX_MEMZONE; id++) {
-    if (!used(m, id)) continue;
+/**
+ * The id of the zone named nameBytes, or -1; with `free`, the first unused slot is left in freeSlot.
+ * Lock held. Stops once it has seen every used slot (the zone count is exact under the lock), as
+ * DPDK's walk visits only the used entries of its fbarray.
+ */
+let freeSlot = -1;
+function findByName(m: MemoryManager, nameBytes: Uint8Array, free = false): number {
+  const u32 = m.window.u32;
+  const w0 = firstWord(nameBytes);
+  let left = u32[H_MEMZONE_COUNT >>> 2]!;
+  freeSlot = -1;
+  for (let id = 0; id < MAX_MEMZONE; id++) {
+    if (left === 0 && (!free || freeSlot >= 0)) break;
     const o = slot(id);
-    for (let i = 0; i < nameBytes.length; i++) if (u8[o + i] !== nameBytes[i]) continue outer;
-    if (u8[o + nameBytes.length] === 0) return id;
+    if ((u32[(o + Z_STATE) >>> 2]! & STATE_USED) === 0) {
+      if (freeSlot < 0) freeSlot = id;
+      continue;
+    }
+    left--;
+    if (u32[(o + Z_NAME) >>> 2] === w0 && nameAt(m, o, nameBytes)) return id;
   }
   return -1;
+}
+
+/** The first 4 name bytes as a u32 (zero-padded, as the slot is after a short name). */
+function firstWord(b: Uint8Array): number {
+  return ((b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16) | ((b[3] ?? 0) << 24)) >>> 0;
+}
+
+function nameAt(m: MemoryManager, o: number, nameBytes: Uint8Array): boolean {
+  const u8 = m.window.u8;
+  for (let i = 4; i < nameBytes.length; i++) if (u8[o + i] !== nameBytes[i]) return false;
+  return u8[o + nameBytes.length] === 0;
+}
+
+// ---- per-thread lookup cache: name -> zone, valid while the slot's state word is unchanged ----
+
+interface CacheEntry {
+  m: MemoryManager;
+  id: number;
+  state: number;
+  zone: Memzone;
+}
+const CACHE_MAX = 4096;
+const lookupCache = new Map<string, CacheEntry>();
+
+function cached(m: MemoryManager, name: string): Memzone | null {
+  const e = lookupCache.get(name);
+  if (e === undefined || e.m !== m) return null;
+  return Atomics.load(m.window.u32, (slot(e.id) + Z_STATE) >>> 2) === e.state ? e.zone : null;
+}
+
+/** Lock held: remembers zone `id` under `name`. */
+function remember(m: MemoryManager, name: string, id: number, zone: Memzone): void {
+  if (lookupCache.size >= CACHE_MAX) lookupCache.clear();
+  lookupCache.set(name, { m, id, state: m.window.u32[(slot(id) + Z_STATE) >>> 2]!, zone });
 }
 
 function encodeName(name: string, what: string): Uint8Array {
@@ -118,14 +169,8 @@ export function memzoneReserve(name: string, length: number, socketId = SOCKET_I
   const w = m.window;
   spinLock(w.i32, H_MCFG_LOCK >>> 2);
   try {
-    if (findByName(m, nb) >= 0) fail('EEXIST', `${what}: memzone '${name}' already exists`);
-    let id = -1;
-    for (let i = 0; i < MAX_MEMZONE; i++) {
-      if (!used(m, i)) {
-        id = i;
-        break;
-      }
-    }
+    if (findByName(m, nb, true) >= 0) fail('EEXIST', `${what}: memzone '${name}' already exists`);
+    const id = freeSlot;
     if (id < 0) fail('ENOSPC', `${what} '${name}': no free memzone slot (RTE_MAX_MEMZONE is ${MAX_MEMZONE})`);
     let off = 0;
     let heapSocket = 0;
@@ -147,6 +192,7 @@ export function memzoneReserve(name: string, length: number, socketId = SOCKET_I
       fail('ENOMEM', `${what} '${name}': cannot reserve ${length} bytes (align ${align}${bound ? `, bound ${bound}` : ''}) on socket ${socketId === SOCKET_ID_ANY ? 'any' : socketId}`);
     }
     const o = slot(id);
+    const gen = (w.u32[(o + Z_STATE) >>> 2]! >>> 1) + 1;
     w.u8.fill(0, o, o + MEMZONE_SLOT_SIZE);
     w.u8.set(nb, o + Z_NAME);
     w.u32[(o + Z_OFFSET) >>> 2] = off;
@@ -155,9 +201,11 @@ export function memzoneReserve(name: string, length: number, socketId = SOCKET_I
     w.u32[(o + Z_FLAGS) >>> 2] = flags;
     w.u64[(o + Z_IOVA) >>> 3] = m.virt2iova(off);
     w.u32[(o + Z_ALIGN) >>> 2] = align < 64 ? 64 : align;
-    Atomics.store(w.u32, (o + Z_STATE) >>> 2, 1);
+    Atomics.store(w.u32, (o + Z_STATE) >>> 2, ((gen << 1) | STATE_USED) >>> 0);
     Atomics.add(w.u32, H_MEMZONE_COUNT >>> 2, 1);
-    return readZone(m, id);
+    const z = readZone(m, id);
+    remember(m, name, id, z);
+    return z;
   } finally {
     spinUnlock(w.i32, H_MCFG_LOCK >>> 2);
   }
@@ -168,15 +216,24 @@ export function memzoneReserveAligned(name: string, length: number, socketId: nu
   return memzoneReserve(name, length, socketId, flags, align, 0);
 }
 
+/**
+ * rte_memzone_lookup. Zones are immutable while reserved, so a zone this thread has seen is returned
+ * from a per-thread cache (the same frozen object) after one check of its slot's state word.
+ */
 export function memzoneLookup(name: string): Memzone | null {
   const m = mm();
   m.sync();
+  const hit = cached(m, name);
+  if (hit !== null) return hit;
   const nb = enc.encode(name);
   if (nb.length === 0 || nb.length >= MEMZONE_NAMESIZE) return null;
   spinLock(m.window.i32, H_MCFG_LOCK >>> 2);
   try {
     const id = findByName(m, nb);
-    return id < 0 ? null : readZone(m, id);
+    if (id < 0) return null;
+    const z = readZone(m, id);
+    remember(m, name, id, z);
+    return z;
   } finally {
     spinUnlock(m.window.i32, H_MCFG_LOCK >>> 2);
   }
@@ -189,13 +246,21 @@ export function memzoneFree(zone: Memzone | string): void {
   const name = typeof zone === 'string' ? zone : zone.name;
   spinLock(w.i32, H_MCFG_LOCK >>> 2);
   try {
-    const id = findByName(m, enc.encode(name));
+    const nb = enc.encode(name);
+    // A zone object names its slot: check that one first (names are unique) before walking the table.
+    let id = -1;
+    if (typeof zone !== 'string' && zone.id >= 0 && zone.id < MAX_MEMZONE && used(m, zone.id) && nb.length < MEMZONE_NAMESIZE) {
+      const o = slot(zone.id);
+      if (w.u32[(o + Z_NAME) >>> 2] === firstWord(nb) && nameAt(m, o, nb)) id = zone.id;
+    }
+    if (id < 0) id = findByName(m, nb);
     if (id < 0 || (typeof zone !== 'string' && id !== zone.id)) fail('EINVAL', `memzone_free: no memzone '${name}'`);
     const off = w.u32[(slot(id) + Z_OFFSET) >>> 2]!;
     const heap = m.heapOf(off);
     if (heap === null) fail('EFAULT', `memzone_free '${name}': offset 0x${off.toString(16)} is outside every heap`);
     heap.free(off);
-    Atomics.store(w.u32, (slot(id) + Z_STATE) >>> 2, 0);
+    Atomics.store(w.u32, (slot(id) + Z_STATE) >>> 2, w.u32[(slot(id) + Z_STATE) >>> 2]! & ~STATE_USED);
+    lookupCache.delete(name);
     Atomics.sub(w.u32, H_MEMZONE_COUNT >>> 2, 1);
   } finally {
     spinUnlock(w.i32, H_MCFG_LOCK >>> 2);

@@ -25,6 +25,12 @@ const LF_ELEMS: u32 = 192;
  * --enable simd) four objects per lane shuffle; without, two per 64-bit load swapped by a rotate.
  */
 export function revCopy(dst: u32, end: u32, n: u32): void {
+  revCopyInline(dst, end, n);
+}
+
+// Inlined into cacheGet/stackPop: a Wasm-internal call per get showed as a separate ~8% in a perf profile
+// of the cached get/put bulk-32 loop.
+@inline function revCopyInline(dst: u32, end: u32, n: u32): void {
   let i: u32 = 0;
   let s = end;
   if (ASC_FEATURE_SIMD) {
@@ -91,7 +97,7 @@ export function revCopy(dst: u32, end: u32, n: u32): void {
 export function cacheGet(cache: u32, dst: u32, n: u32): i32 {
   const len = load<u32>(cache + C_LEN);
   if (n > len) return 1;
-  revCopy(dst, cache + C_OBJS + (len << 2), n);
+  revCopyInline(dst, cache + C_OBJS + (len << 2), n);
   store<u32>(cache + C_LEN, len - n);
   return 0;
 }
@@ -148,7 +154,7 @@ export function stackPop(s: u32, dst: u32, n: u32): u32 {
     unlock(s + S_LOCK);
     return 0;
   }
-  revCopy(dst, s + S_OBJS + (len << 2), n);
+  revCopyInline(dst, s + S_OBJS + (len << 2), n);
   atomic.store<u32>(s + S_LEN, len - n);
   unlock(s + S_LOCK);
   return n;

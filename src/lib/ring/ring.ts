@@ -13,7 +13,7 @@ import {
   RING_F_MC_RTS_DEQ, RING_F_MP_HTS_ENQ, RING_F_MP_RTS_ENQ, RING_F_SC_DEQ, RING_F_SP_ENQ, RING_MAGIC, RING_MZ_PREFIX,
   RING_NAMESIZE, RING_SZ_MASK, SYNC_MT, SYNC_MT_HTS, SYNC_MT_RTS, SYNC_NAMES, SYNC_ST, VARIABLE, type RingSyncType,
 } from './constants.js';
-import { threadKernels, type RingKernels } from './kernel.js';
+import { outWords, threadKernels, type RingKernels } from './kernel.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -188,10 +188,19 @@ export class Ring {
   readonly flags: number;
   readonly prodSync: RingSyncType;
   readonly consSync: RingSyncType;
-  /** free_space out-value of the last enqueue call on this handle. */
-  freeSpace = 0;
-  /** available out-value of the last dequeue call on this handle. */
-  available = 0;
+  /**
+   * free_space out-value of the last enqueue call on this ring from this thread. The kernel leaves it
+   * in this (thread, ring)'s out words and it is read only when asked for: copying it into the handle
+   * after every call cost ~1 ns per call (measured).
+   */
+  get freeSpace(): number {
+    return this.mem[this.outIdx]!;
+  }
+
+  /** available out-value of the last dequeue call on this ring from this thread (see freeSpace). */
+  get available(): number {
+    return this.mem[this.outDIdx]!;
+  }
 
   // Data-path state, all numbers and typed arrays so calls allocate nothing.
   private readonly w: SharedWindow;
@@ -203,6 +212,8 @@ export class Ring {
   private readonly consMode: number;
   private readonly out: number;
   private readonly outIdx: number;
+  private readonly outD: number; // dequeue side's out words: [0] available, [1] object or head
+  private readonly outDIdx: number;
   private readonly kEnq: RingKernels['enqueue'];
   private readonly kDeq: RingKernels['dequeue'];
   private readonly kEnq1: RingKernels['enqueue1'];
@@ -218,10 +229,10 @@ export class Ring {
   // Memory's (growable) SharedArrayBuffer are not inlined by V8 (~15 ns each), so look them up once.
   private eArr: Uint32Array | null = null;
   private eAddr = -1; // Memory address of eArr, or -1 when it is not over the Memory
-  private eLen = 0;
+  private eMax = 0; // elements that fit in eArr (-1 when it is not over the Memory: always the slow path)
   private dArr: Uint32Array | null = null;
   private dAddr = -1;
-  private dLen = 0;
+  private dMax = 0;
 
   private constructor(w: SharedWindow, offset: number) {
     const u32 = w.u32;
@@ -243,8 +254,11 @@ export class Ring {
     this.addr = w.base + offset;
     this.words = this.esize >>> 2;
     const b = threadKernels(w);
-    this.out = b.out;
-    this.outIdx = b.out >>> 2;
+    const out = outWords(b, offset);
+    this.out = out;
+    this.outIdx = out >>> 2;
+    this.outD = out + 8;
+    this.outDIdx = (out + 8) >>> 2;
     this.kEnq = b.k.enqueue;
     this.kDeq = b.k.dequeue;
     this.kEnq1 = b.k.enqueue1;
@@ -431,13 +445,11 @@ export class Ring {
    */
   enqueueBulkAt(memAddr: number, n: number): number {
     const r = this.kEnq(this.addr, memAddr, n, this.prodMode, this.out);
-    this.freeSpace = this.mem[this.outIdx]!;
     return r;
   }
 
   enqueueBurstAt(memAddr: number, n: number): number {
     const r = this.kEnq(this.addr, memAddr, n, this.prodMode | VARIABLE, this.out);
-    this.freeSpace = this.mem[this.outIdx]!;
     return r;
   }
 
@@ -482,14 +494,12 @@ export class Ring {
 
   /** dequeueBulk into the array at absolute Memory address `memAddr` (not bounds-checked, like enqueueBulkAt). */
   dequeueBulkAt(memAddr: number, n: number): number {
-    const r = this.kDeq(this.addr, memAddr, n, this.consMode, this.out);
-    this.available = this.mem[this.outIdx]!;
+    const r = this.kDeq(this.addr, memAddr, n, this.consMode, this.outD);
     return r;
   }
 
   dequeueBurstAt(memAddr: number, n: number): number {
-    const r = this.kDeq(this.addr, memAddr, n, this.consMode | VARIABLE, this.out);
-    this.available = this.mem[this.outIdx]!;
+    const r = this.kDeq(this.addr, memAddr, n, this.consMode | VARIABLE, this.outD);
     return r;
   }
 
@@ -552,15 +562,13 @@ export class Ring {
 
   dequeueBulkStartAt(memAddr: number, n: number): number {
     checkPeek(this.consMode, 'consumer');
-    const r = this.kConsStart(this.addr, memAddr, n, this.consMode, this.out);
-    this.available = this.mem[this.outIdx]!;
+    const r = this.kConsStart(this.addr, memAddr, n, this.consMode, this.outD);
     return r;
   }
 
   dequeueBurstStartAt(memAddr: number, n: number): number {
     checkPeek(this.consMode, 'consumer');
-    const r = this.kConsStart(this.addr, memAddr, n, this.consMode | VARIABLE, this.out);
-    this.available = this.mem[this.outIdx]!;
+    const r = this.kConsStart(this.addr, memAddr, n, this.consMode | VARIABLE, this.outD);
     return r;
   }
 
@@ -574,11 +582,11 @@ export class Ring {
 
   /** Reserves n entries (all or none); zcd tells where to write them (window offsets). Then enqueueZcFinish. */
   enqueueZcBulkStart(n: number, zcd: RingZcData): number {
-    return this.zc(this.prodStart(n, this.prodMode), zcd);
+    return this.zc(this.prodStart(n, this.prodMode), zcd, this.outIdx + 1);
   }
 
   enqueueZcBurstStart(n: number, zcd: RingZcData): number {
-    return this.zc(this.prodStart(n, this.prodMode | VARIABLE), zcd);
+    return this.zc(this.prodStart(n, this.prodMode | VARIABLE), zcd, this.outIdx + 1);
   }
 
   enqueueZcFinish(n: number): void {
@@ -589,16 +597,14 @@ export class Ring {
   /** Reserves n entries (all or none) for reading in place at zcd; then dequeueZcFinish. */
   dequeueZcBulkStart(n: number, zcd: RingZcData): number {
     checkPeek(this.consMode, 'consumer');
-    const r = this.kConsStart(this.addr, 0, n, this.consMode, this.out);
-    this.available = this.mem[this.outIdx]!;
-    return this.zc(r, zcd);
+    const r = this.kConsStart(this.addr, 0, n, this.consMode, this.outD);
+    return this.zc(r, zcd, this.outDIdx + 1);
   }
 
   dequeueZcBurstStart(n: number, zcd: RingZcData): number {
     checkPeek(this.consMode, 'consumer');
-    const r = this.kConsStart(this.addr, 0, n, this.consMode | VARIABLE, this.out);
-    this.available = this.mem[this.outIdx]!;
-    return this.zc(r, zcd);
+    const r = this.kConsStart(this.addr, 0, n, this.consMode | VARIABLE, this.outD);
+    return this.zc(r, zcd, this.outDIdx + 1);
   }
 
   dequeueZcFinish(n: number): void {
@@ -610,51 +616,46 @@ export class Ring {
   // mode = sync type | VARIABLE (burst).
   private enq(objs: Uint32Array, n: number, mode: number): number {
     if (objs !== this.eArr) this.learnEnq(objs);
-    if (this.eAddr < 0 || !(n >= 0 && n * this.words <= this.eLen)) return this.enqSlow(objs, n, mode);
+    if (!(n >= 0 && n <= this.eMax)) return this.enqSlow(objs, n, mode);
     const r = this.kEnq(this.addr, this.eAddr, n, mode, this.out);
-    this.freeSpace = this.mem[this.outIdx]!;
     return r;
   }
 
   private deq(objs: Uint32Array, n: number, mode: number): number {
     if (objs !== this.dArr) this.learnDeq(objs);
-    if (this.dAddr < 0 || !(n >= 0 && n * this.words <= this.dLen)) return this.deqSlow(objs, n, mode);
-    const r = this.kDeq(this.addr, this.dAddr, n, mode, this.out);
-    this.available = this.mem[this.outIdx]!;
+    if (!(n >= 0 && n <= this.dMax)) return this.deqSlow(objs, n, mode);
+    const r = this.kDeq(this.addr, this.dAddr, n, mode, this.outD);
     return r;
   }
 
   private enq1(obj: number, mode: number): number {
     if (this.words !== 1) this.notSingle('enqueue');
     const r = this.kEnq1(this.addr, obj, mode, this.out);
-    this.freeSpace = this.mem[this.outIdx]!;
     return r === 0 ? -ENOBUFS : 0;
   }
 
   private deq1(mode: number): number {
     if (this.words !== 1) this.notSingle('dequeue');
-    const r = this.kDeq1(this.addr, mode, this.out);
-    this.available = this.mem[this.outIdx]!;
-    return r === 0 ? -1 : this.mem[this.outIdx + 1]!;
+    const r = this.kDeq1(this.addr, mode, this.outD);
+    return r === 0 ? -1 : this.mem[this.outDIdx + 1]!;
   }
 
   private learnEnq(objs: Uint32Array): void {
     this.eArr = objs;
     this.eAddr = objs.buffer === this.buf ? objs.byteOffset : -1;
-    this.eLen = objs.length;
+    this.eMax = this.eAddr < 0 ? -1 : Math.floor(objs.length / this.words);
   }
 
   private learnDeq(objs: Uint32Array): void {
     this.dArr = objs;
     this.dAddr = objs.buffer === this.buf ? objs.byteOffset : -1;
-    this.dLen = objs.length;
+    this.dMax = this.dAddr < 0 ? -1 : Math.floor(objs.length / this.words);
   }
 
   /** An array outside the Memory: move the head in Wasm, copy in JS, publish the tail in Wasm. */
   private enqSlow(objs: Uint32Array, n: number, mode: number): number {
     this.checkArray(objs, n, 'enqueue');
     const r = this.kProdStart(this.addr, n, mode, this.out);
-    this.freeSpace = this.mem[this.outIdx]!;
     if (r !== 0) {
       const head = this.mem[this.outIdx + 1]!;
       this.copyToSlots(objs, head, r);
@@ -665,10 +666,9 @@ export class Ring {
 
   private deqSlow(objs: Uint32Array, n: number, mode: number): number {
     this.checkArray(objs, n, 'dequeue');
-    const r = this.kConsStart(this.addr, 0, n, mode, this.out);
-    this.available = this.mem[this.outIdx]!;
+    const r = this.kConsStart(this.addr, 0, n, mode, this.outD);
     if (r !== 0) {
-      const head = this.mem[this.outIdx + 1]!;
+      const head = this.mem[this.outDIdx + 1]!;
       this.copyFromSlots(objs, head, r);
       this.kCommit(this.addr, CONS_SIDE, head, r, mode);
     }
@@ -678,27 +678,24 @@ export class Ring {
   private prodStart(n: number, mode: number): number {
     checkPeek(this.prodMode, 'producer');
     const r = this.kProdStart(this.addr, n, mode, this.out);
-    this.freeSpace = this.mem[this.outIdx]!;
     return r;
   }
 
   private consStart(objs: Uint32Array, n: number, mode: number): number {
     checkPeek(this.consMode, 'consumer');
     if (objs.buffer === this.buf && n >= 0 && n * this.words <= objs.length) {
-      const r = this.kConsStart(this.addr, objs.byteOffset, n, mode, this.out);
-      this.available = this.mem[this.outIdx]!;
+      const r = this.kConsStart(this.addr, objs.byteOffset, n, mode, this.outD);
       return r;
     }
     this.checkArray(objs, n, 'dequeue start');
-    const r = this.kConsStart(this.addr, 0, n, mode, this.out);
-    this.available = this.mem[this.outIdx]!;
-    if (r !== 0) this.copyFromSlots(objs, this.mem[this.outIdx + 1]!, r);
+    const r = this.kConsStart(this.addr, 0, n, mode, this.outD);
+    if (r !== 0) this.copyFromSlots(objs, this.mem[this.outDIdx + 1]!, r);
     return r;
   }
 
   /** Fills zcd from the head the last start reported (rte_ring_get_elem_addr). */
-  private zc(n: number, zcd: RingZcData): number {
-    const idx = this.mem[this.outIdx + 1]! & this.mask;
+  private zc(n: number, zcd: RingZcData, headIdx: number): number {
+    const idx = this.mem[headIdx]! & this.mask;
     const slots = this.offset + HEADER_SIZE;
     zcd.ptr1 = slots + idx * this.esize;
     if (idx + n > this.size) {
