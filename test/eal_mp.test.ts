@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as eal from '../src/lib/eal/index.js';
 import '../src/drivers/net/index.js';
@@ -564,4 +565,31 @@ test('interop: dpdk-testpmd hotplug asks our socket-level secondary and obeys it
   assert.match(log, /Failed to attach port net_null3/);
   assert.equal(existsSync(self), false, 'dpdk-testpmd unlinked the dead secondary socket');
   rmSync(self, { force: true });
+});
+
+test('the mp thread starts under node --expose-gc / --trace-gc and under --input-type=module -e (npm run bench uses --expose-gc)', (t) => {
+  if (process.getuid?.() !== 0) return skipOrFail(t, 'needs root for /var/run/dpdk');
+  const eal = fileURLToPath(new URL('../src/lib/eal/index.js', import.meta.url));
+  const script = `import * as eal from ${JSON.stringify(eal)};
+eal.init(['--no-huge', '-m', '16', '-l', '0', '--file-prefix', 'mpgc' + process.pid, '--log-level', 'error', '--no-telemetry']);
+const r = eal.mp.requestSync({ name: 'mp_none', param: new Uint8Array(0), fds: [] }, 100); // primary: no secondaries
+console.log(JSON.stringify({ socket: eal.mp.socketPath(), sent: r.nbSent }));
+await eal.cleanup();`;
+  for (const flags of [['--expose-gc'], ['--expose-gc', '--trace-gc'], []]) {
+    const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(r.status, 0, `${flags.join(' ')}: ${r.stderr}`);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('{'))!;
+    const o = JSON.parse(line) as { socket: string; sent: number };
+    assert.match(o.socket, /\/mp_socket$/);
+    assert.equal(o.sent, 0);
+  }
+  const file = join(tmpdir(), `tsdpdk_mpgc_${process.pid}.mjs`);
+  writeFileSync(file, script);
+  try {
+    const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /"socket":".*\/mp_socket"/);
+  } finally {
+    rmSync(file, { force: true });
+  }
 });

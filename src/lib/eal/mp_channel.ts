@@ -351,8 +351,10 @@ export function startMp(runtimeDir: string, procType: 'primary' | 'secondary', b
   };
   let worker: Worker;
   try {
-    // (--input-type, inherited from `node --input-type=module -e`, would make the worker fail to start.)
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    // --input-type, inherited from `node --input-type=module -e`, would make the worker fail to start; an
+    // explicit list is validated and refuses per-process flags (--expose-gc, --trace-gc...) that plain
+    // inheritance ignores, so pass one only in that case, and an empty one.
+    const execArgv = process.execArgv.some((a) => a.startsWith('--input-type')) ? [] : undefined;
     worker = new Worker(new URL('./mp_thread.js', import.meta.url), { workerData: mb, transferList: [port2, sync.port2], stdout: false, stderr: false, execArgv });
   } catch (e) {
     addon.mpClose(fd);
