@@ -361,6 +361,41 @@ abstract class RxBase implements RxQueue {
   }
 }
 
+/**
+ * Gives every frame the kernel has handed over back unread and moves the Rx cursor past them; returns how
+ * many. For net_pcap's start: DPDK reopens its capture there, so frames from before start never arrive.
+ * No Rx burst may run on the queue meanwhile (the port is stopped).
+ */
+export function discardRx(rec: number): number {
+  const u32 = eal.sharedWindow().u32;
+  const ring = u32[(rec + R_RING) >>> 2]!;
+  let n = 0;
+  if (recordVersion(rec) === 3) {
+    const bs = u32[(rec + R_BLOCKSZ) >>> 2]!;
+    const nblocks = u32[(rec + R_BLOCKNR) >>> 2]!;
+    let blk = u32[(rec + R_RX_NEXT) >>> 2]!;
+    for (let i = 0; i < nblocks; i++) {
+      const bd = ring + blk * bs;
+      if ((Atomics.load(u32, (bd + B_STATUS) >>> 2) & TP_STATUS_USER) === 0) break;
+      n += i === 0 && u32[(rec + R_RX_LEFT) >>> 2] !== 0 ? u32[(rec + R_RX_LEFT) >>> 2]! : u32[(bd + B_NUM_PKTS) >>> 2]!;
+      Atomics.store(u32, (bd + B_STATUS) >>> 2, TP_STATUS_KERNEL);
+      if (++blk === nblocks) blk = 0;
+    }
+    u32[(rec + R_RX_NEXT) >>> 2] = blk;
+    u32[(rec + R_RX_LEFT) >>> 2] = 0;
+    return n;
+  }
+  const frames = frameTable(ring, rec);
+  let f = u32[(rec + R_RX_NEXT) >>> 2]!;
+  for (let i = 0; i < frames.length && (Atomics.load(u32, (frames[f]! + H2_STATUS) >>> 2) & TP_STATUS_USER) !== 0; i++) {
+    Atomics.store(u32, (frames[f]! + H2_STATUS) >>> 2, TP_STATUS_KERNEL);
+    n++;
+    if (++f === frames.length) f = 0;
+  }
+  u32[(rec + R_RX_NEXT) >>> 2] = f;
+  return n;
+}
+
 /** TPACKET_V2: fixed frames in ring order, each returned to the kernel once copied. */
 class RxV2 extends RxBase {
   private readonly frames: Uint32Array;

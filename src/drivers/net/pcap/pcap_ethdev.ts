@@ -38,7 +38,7 @@ import {
 } from '../../../lib/mbuf/index.js';
 import { openCaptureReader, PcapWriter, READ_EOF, WallClock, type CaptureReader } from '../../../lib/pcapng/index.js';
 import { asTsdpdk, packetAddon } from '../af_packet/af_packet_native.js';
-import { closeRings, initRecord, openRings, recordFd, recordOwned, ringRxQueue, ringStats, ringTxQueue, R_SIZE, RX_RING, TX_RING } from '../af_packet/af_packet_rings.js';
+import { closeRings, discardRx, initRecord, openRings, recordFd, recordOwned, ringRxQueue, ringStats, ringTxQueue, R_SIZE, RX_RING, TX_RING } from '../af_packet/af_packet_rings.js';
 
 const MAX_FILES = 16;
 const IO_BUFFER = 256 << 10;
@@ -441,6 +441,25 @@ function drainIfaceStats(d: PortData): void {
   }
 }
 
+/**
+ * DPDK's net_pcap opens its live captures at start and closes them at stop; these sockets stay open, so
+ * start drops what arrived while the port was stopped (frames and the kernel's drop count).
+ */
+function discardIfaceRx(d: PortData): void {
+  const v = priv(d);
+  if (v === 0) return;
+  const w = eal.sharedWindow();
+  const single = w.u32[(v + V_SINGLE) >>> 2] === 1;
+  if (!single && w.u32[(v + V_RX_IFACE) >>> 2] !== 1) return;
+  const n = single ? 1 : w.u32[(v + V_NB_RX) >>> 2]!;
+  for (let q = 0; q < n; q++) {
+    const r = rxRec(v, q);
+    if (!recordOwned(r) || recordFd(r) < 0) continue;
+    discardRx(r);
+    ringStats(packetAddon('net_pcap'), r, `net_pcap ${d.name}`); // read-and-reset: drops while stopped do not count
+  }
+}
+
 const ops: EthDevOps = {
   devInfo(d) {
     const c = counts(d);
@@ -472,6 +491,7 @@ const ops: EthDevOps = {
     return txQueue(d, q, true);
   },
   start(d) {
+    discardIfaceRx(d);
     d.setU32(P.LINK_STATUS, RTE_ETH_LINK_UP);
   },
   stop(d) {
