@@ -141,9 +141,12 @@ function queueFd(d: PortData, v: number, q: number, rx: boolean): number {
     b = undefined;
   }
   if (b === undefined) {
-    if (eal.processType() !== 'secondary' || eal.mp.socketPath() === null) {
-      fail('ENOTSUP', `${DRV} ${d.name}: the TAP fds belong to process ${w.u32[(v + V_PID) >>> 2]}; a secondary gets them over the mp channel, which only its main thread runs (use the port's queues from there)`);
+    const owner = w.u32[(v + V_PID) >>> 2];
+    if (eal.mp.socketPath() === null) {
+      // A worker lcore (no EAL runtime or mp channel in its thread) or --in-memory.
+      fail('ENOTSUP', `${DRV} ${d.name}: the TAP fds belong to process ${owner}; a secondary gets them over the mp channel, which only its main thread runs (use the port's queues from there)`);
     }
+    if (eal.processType() !== 'secondary') fail('ENOTSUP', `${DRV} ${d.name}: the TAP fds belong to process ${owner}, a secondary; only the primary shares its queues`);
     const got = tapMpAttachQueues(d.name);
     b = { v, rx: got.rx, tx: got.tx };
     borrowed.set(d.portId, b);
