@@ -12,7 +12,7 @@ import * as eal from '../../../lib/eal/index.js';
 import { fail, TsdpdkError, type ErrnoCode } from '../../../lib/eal/errors.js';
 import { registerDriver } from '../../../lib/ethdev/ethdev.js';
 import { softDevInfo, type EthDevOps, type RxQueue, type TxQueue, type VdevDriver } from '../../../lib/ethdev/driver.js';
-import { P, S_RX_NOMBUF, S_RXQ, S_TXQ, type PortData } from '../../../lib/ethdev/port_data.js';
+import { P, QC_MEMPOOL, S_RX_NOMBUF, S_RXQ, S_TXQ, type PortData } from '../../../lib/ethdev/port_data.js';
 import {
   RTE_ETH_LINK_DOWN, RTE_ETH_LINK_FIXED, RTE_ETH_LINK_FULL_DUPLEX, RTE_ETH_LINK_UP, RTE_ETH_SPEED_NUM_10G, RX_OFFLOAD, TX_OFFLOAD,
 } from '../../../lib/ethdev/constants.js';
@@ -370,7 +370,7 @@ function rxQueueAttach(d: PortData, q: number): RxQueue {
   const v = d.u32(P.PRIV);
   if (v === 0) fail('ENODEV', `${DRV} ${d.name}: port is closed`);
   const fd = queueFd(d, v, q, true);
-  return new TapRxQueue(tapAddon(DRV), fd, stagingArea(d, v, q, Q_RXBUF), mempoolFromOffset(d.rxqConf(q, 8)), d.portId,
+  return new TapRxQueue(tapAddon(DRV), fd, stagingArea(d, v, q, Q_RXBUF), mempoolFromOffset(d.rxqConf(q, QC_MEMPOOL)), d.portId,
     d.statsIndex + S_RXQ + 3 * q, d.statsIndex + S_RX_NOMBUF);
 }
 
