@@ -66,7 +66,7 @@ function ownQueues(d: PortData, what: string): number {
   const v = d.u32(P.PRIV);
   if (v === 0) fail('ENODEV', `${DRV} ${d.name}: port is closed`);
   if (eal.sharedWindow().u32[(v + V_PID) >>> 2] !== process.pid) {
-    fail('ENOTSUP', `${DRV} ${d.name}: ${what} from another process is not supported (the AF_PACKET sockets belong to the primary)`);
+    fail('ENOTSUP', `${DRV} ${d.name}: ${what} from another process is not supported: the AF_PACKET sockets and their PACKET_MMAP rings belong to the process that probed the port (pid ${eal.sharedWindow().u32[(v + V_PID) >>> 2]}) and a ring mapping is per process; DPDK 22.11's af_packet has the same limit (its secondaries attach without a data path). Use net_tap for queues shared with secondaries`);
   }
   return v;
 }

@@ -4,13 +4,15 @@
 // than the data room). Tx hands the mbuf segments to writev as a gather list, one native call per
 // burst. Queue 0's fd lives from probe to close and keeps the netdev; the kernel removes the netdev
 // when the last fd closes unless `persist`. The fds belong to the probing process (its worker lcores
-// can poll them); secondary processes get ENOTSUP. tc-based `remote` and rte_flow are not implemented.
+// use them by number); a secondary process gets duplicates from the primary over the mp channel
+// (`tap_mp_sync_queues`, tap_mp.ts) when it first builds a queue handle, and closes them when it closes
+// the port. Control-path calls stay the primary's. tc-based `remote` and rte_flow are not implemented.
 
 import * as eal from '../../../lib/eal/index.js';
 import { fail, TsdpdkError, type ErrnoCode } from '../../../lib/eal/errors.js';
 import { registerDriver } from '../../../lib/ethdev/ethdev.js';
 import { softDevInfo, type EthDevOps, type RxQueue, type TxQueue, type VdevDriver } from '../../../lib/ethdev/driver.js';
-import { P, S_RX_NOMBUF, S_RXQ, S_TXQ, type PortData } from '../../../lib/ethdev/port_data.js';
+import { P, QC_MEMPOOL, S_RX_NOMBUF, S_RXQ, S_TXQ, type PortData } from '../../../lib/ethdev/port_data.js';
 import {
   RTE_ETH_LINK_DOWN, RTE_ETH_LINK_FIXED, RTE_ETH_LINK_FULL_DUPLEX, RTE_ETH_LINK_UP, RTE_ETH_SPEED_NUM_10G, RX_OFFLOAD, TX_OFFLOAD,
 } from '../../../lib/ethdev/constants.js';
@@ -20,6 +22,7 @@ import {
   alloc, allocBulk, free, M_BUF_ADDR, M_BUF_LEN, M_DATA_LEN, M_DATA_OFF, M_NB_SEGS, M_NEXT, M_PKT_LEN, M_PORT,
 } from '../../../lib/mbuf/index.js';
 import { tapAddon, type TapAddon } from './tap_native.js';
+import { TAP_MP_KEY, tapMpAttachQueues } from './tap_mp.js';
 
 const DRV = 'net_tap';
 const DEFAULT_NAME = 'dtap%d';
@@ -88,6 +91,90 @@ function own(d: PortData, what: string): number {
 }
 
 const qOff = (v: number, q: number) => v + V_Q + q * Q_SIZE;
+
+/** The primary's queue fds of a port (tap_mp_sync_queues): rx 0..nb_rx-1 and tx 0..nb_tx-1 (pair q shares one fd). */
+export function tapPrimaryQueueFds(d: PortData): { rx: number[]; tx: number[] } {
+  if (d.driverName !== DRV) fail('EINVAL', `port ${d.name} is a ${d.driverName} port, not ${DRV}`);
+  const v = d.u32(P.PRIV);
+  if (v === 0) fail('ENODEV', `${DRV} ${d.name}: port is closed`);
+  const w = eal.sharedWindow();
+  const owner = w.u32[(v + V_PID) >>> 2]!;
+  if (owner !== process.pid) fail('ENOTSUP', `${DRV} ${d.name}: its TAP fds belong to process ${owner}, not to the primary`);
+  const fds = (n: number, what: string): number[] => {
+    const r: number[] = [];
+    for (let q = 0; q < n; q++) {
+      const fd = w.i32[(qOff(v, q) + Q_FD) >>> 2]!;
+      if (fd < 0) fail('EINVAL', `${DRV} ${d.name}: ${what} queue ${q} is not set up in the primary`);
+      r.push(fd);
+    }
+    return r;
+  };
+  return { rx: fds(d.u32(P.NB_RXQ), 'Rx'), tx: fds(d.u32(P.NB_TXQ), 'Tx') };
+}
+
+/** Queue fds this (secondary) process received from the primary, by port; only this thread's. */
+const borrowed = new Map<number, { v: number; rx: number[]; tx: number[] }>();
+
+function dropBorrowed(port: number): void {
+  const b = borrowed.get(port);
+  if (b === undefined) return;
+  borrowed.delete(port);
+  for (const fd of new Set([...b.rx, ...b.tx])) {
+    try { tapAddon(DRV).tapClose(fd); } catch { /* already closed */ }
+  }
+}
+
+/**
+ * Queue q's fd for a handle in this thread: the shared one in the owning process, else (a secondary)
+ * the primary's duplicate, asked once per port (again if the port gained queues since).
+ */
+function queueFd(d: PortData, v: number, q: number, rx: boolean): number {
+  const w = eal.sharedWindow();
+  if (w.u32[(v + V_PID) >>> 2] === process.pid) {
+    const fd = w.i32[(qOff(v, q) + Q_FD) >>> 2]!;
+    if (fd < 0) fail('EINVAL', `${DRV} ${d.name}: ${rx ? 'Rx' : 'Tx'} queue ${q} is not set up`);
+    return fd;
+  }
+  let b = borrowed.get(d.portId);
+  if (b !== undefined && (b.v !== v || q >= (rx ? b.rx : b.tx).length)) {
+    dropBorrowed(d.portId);
+    b = undefined;
+  }
+  if (b === undefined) {
+    const owner = w.u32[(v + V_PID) >>> 2];
+    if (eal.mp.socketPath() === null) {
+      // A worker lcore (no EAL runtime or mp channel in its thread) or --in-memory.
+      fail('ENOTSUP', `${DRV} ${d.name}: the TAP fds belong to process ${owner}; a secondary gets them over the mp channel, which only its main thread runs (use the port's queues from there)`);
+    }
+    if (eal.processType() !== 'secondary') fail('ENOTSUP', `${DRV} ${d.name}: the TAP fds belong to process ${owner}, a secondary; only the primary shares its queues`);
+    const got = tapMpAttachQueues(d.name);
+    b = { v, rx: got.rx, tx: got.tx };
+    borrowed.set(d.portId, b);
+  }
+  const fd = (rx ? b.rx : b.tx)[q];
+  if (fd === undefined) fail('EINVAL', `${DRV} ${d.name}: ${rx ? 'Rx' : 'Tx'} queue ${q} is not set up in the primary (it has ${(rx ? b.rx : b.tx).length})`);
+  return fd;
+}
+
+function stagingArea(d: PortData, v: number, q: number, o: number): number {
+  const a = eal.sharedWindow().u32[(qOff(v, q) + o) >>> 2]!;
+  if (a === 0) fail('EINVAL', `${DRV} ${d.name}: queue ${q} is not set up in the primary`);
+  return a;
+}
+
+/** Registers tap_mp_sync_queues in a primary, once per process (DPDK: with the first tap port). */
+let mpRegistered = false;
+function registerMpAction(): void {
+  if (mpRegistered || eal.processType() !== 'primary') return;
+  mpRegistered = true;
+  if (eal.mp.actionList().includes(TAP_MP_KEY)) return;
+  try {
+    eal.mp.actionRegisterModule(TAP_MP_KEY, new URL('./tap_mp.js', import.meta.url), 'tapMpSyncQueues');
+  } catch (e) {
+    // ENOTSUP (--in-memory): no secondaries can exist, as DPDK ignores it.
+    if (!(e instanceof TsdpdkError && e.code === 'ENOTSUP')) throw e;
+  }
+}
 
 class TapRxQueue implements RxQueue {
   private readonly u8: Uint8Array;
@@ -278,6 +365,22 @@ function closeQueue(v: number, q: number): void {
   }
 }
 
+/** rxQueueAttach: a handle in another thread or (secondary) process. */
+function rxQueueAttach(d: PortData, q: number): RxQueue {
+  const v = d.u32(P.PRIV);
+  if (v === 0) fail('ENODEV', `${DRV} ${d.name}: port is closed`);
+  const fd = queueFd(d, v, q, true);
+  return new TapRxQueue(tapAddon(DRV), fd, stagingArea(d, v, q, Q_RXBUF), mempoolFromOffset(d.rxqConf(q, QC_MEMPOOL)), d.portId,
+    d.statsIndex + S_RXQ + 3 * q, d.statsIndex + S_RX_NOMBUF);
+}
+
+function txQueueAttach(d: PortData, q: number): TxQueue {
+  const v = d.u32(P.PRIV);
+  if (v === 0) fail('ENODEV', `${DRV} ${d.name}: port is closed`);
+  const fd = queueFd(d, v, q, false);
+  return new TapTxQueue(tapAddon(DRV), fd, stagingArea(d, v, q, Q_TXLIST), (d.base + P.MTU) >>> 2, d.statsIndex + S_TXQ + 3 * q);
+}
+
 function rxQueue(d: PortData, q: number, mempool: number): RxQueue {
   const v = own(d, 'Rx');
   if (q >= TAP_MAX_QUEUES) fail('EINVAL', `${DRV} ${d.name}: Rx queue ${q} >= ${TAP_MAX_QUEUES}`);
@@ -352,8 +455,8 @@ const ops: EthDevOps = {
   },
   rxQueueSetup: (d, q, conf) => rxQueue(d, q, conf.mempool),
   txQueueSetup: (d, q) => txQueue(d, q),
-  rxQueueAttach: (d, q) => rxQueue(d, q, d.rxqConf(q, 8)),
-  txQueueAttach: txQueue,
+  rxQueueAttach,
+  txQueueAttach,
   start(d) {
     changeFlags(d, IFF_UP, 0, 'start');
     refreshLink(d);
@@ -371,6 +474,7 @@ const ops: EthDevOps = {
     d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
   },
   close(d) {
+    dropBorrowed(d.portId);
     const v = d.u32(P.PRIV);
     if (v !== 0) release(v);
   },
@@ -479,12 +583,14 @@ const driver: VdevDriver = {
     d.setU32(P.MTU, info[2]!);
     d.setU32(P.PROMISC, (info[1]! & IFF_PROMISC) !== 0 ? 1 : 0);
     d.setU32(P.ALLMULTI, (info[1]! & IFF_ALLMULTI) !== 0 ? 1 : 0);
+    registerMpAction();
     return ops;
   },
   attachSecondary() {
     return ops;
   },
   remove(d) {
+    dropBorrowed(d.portId);
     const v = d.u32(P.PRIV);
     if (v === 0) return;
     if (eal.sharedWindow().u32[(v + V_PID) >>> 2] === process.pid) {
