@@ -14,6 +14,7 @@ import { runtimeDirPath } from '../src/lib/eal/runtime_dir.js';
 import { decodeMsg, encodeMsg, msgError, MpType, MP_WIRE_SIZE } from '../src/lib/eal/mp_wire.js';
 import { mpAddon, secondarySocketPath } from '../src/lib/eal/mp_socket.js';
 import { skipOrFail } from './helpers.js';
+import { JsonChild } from './json_child.js';
 
 const SECONDARY = fileURLToPath(new URL('./fixtures/mp_secondary.js', import.meta.url));
 const PRIMARY = fileURLToPath(new URL('./fixtures/mp_primary.js', import.meta.url));
@@ -38,43 +39,10 @@ after(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A child printing JSON lines; next() waits (bounded) for the next one. */
-class Child {
-  readonly proc: ChildProcess;
-  private lines: Record<string, unknown>[] = [];
-  private waiters: (() => void)[] = [];
-  stderr = '';
-  readonly closed: Promise<number | null>;
+/** Fixture processes of this file (JSON lines on stdout), registered for the `after` cleanup. */
+class Child extends JsonChild {
   constructor(script: string, args: string[]) {
-    this.proc = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    children.push(this.proc);
-    let buf = '';
-    this.proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        try { this.lines.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not ours */ }
-        this.waiters.splice(0).forEach((w) => w());
-      }
-    });
-    this.proc.stderr!.setEncoding('utf8').on('data', (d: string) => { this.stderr += d; });
-    this.closed = new Promise((ok) => this.proc.on('close', (code) => { this.waiters.splice(0).forEach((w) => w()); ok(code); }));
-  }
-  async next(timeoutMs = 15000): Promise<Record<string, unknown>> {
-    const end = Date.now() + timeoutMs;
-    while (this.lines.length === 0) {
-      if (Date.now() > end || this.proc.exitCode !== null) throw new Error(`no output from child (exit ${this.proc.exitCode}); stderr:\n${this.stderr}`);
-      await new Promise<void>((ok) => { this.waiters.push(ok); setTimeout(ok, 100); });
-    }
-    return this.lines.shift()!;
-  }
-  async end(timeoutMs = 10000): Promise<number | null> {
-    this.proc.stdin!.end();
-    const t = setTimeout(() => this.proc.kill('SIGKILL'), timeoutMs);
-    const code = await this.closed;
-    clearTimeout(t);
-    return code;
+    super(script, args, children);
   }
 }
 
