@@ -15,6 +15,7 @@ import { vdevCreate } from '../src/drivers/bus/vdev/vdev.js';
 import '../src/drivers/net/index.js';
 import { PEER_PY } from './fixtures/af_packet_peer.js';
 import { skipOrFail, mbufBytes, mbufFrom } from './helpers.js';
+import { netnsUnavailable, run, sh, Topology, waitOperUp } from './fwd_util.js';
 import { Ring, RING_F_SC_DEQ, RING_F_SP_ENQ } from '../src/lib/ring/index.js';
 
 const NS = `tsdpdk_afp_${process.pid}`;
@@ -23,17 +24,8 @@ const B = `afpb${process.pid}`; // peer, inside NS
 const ET = 0x88b5; // IEEE local experimental ethertype
 let skipReason: string | null = null;
 let pool: Mempool;
+const topo = new Topology();
 const burst = () => eal.burstArray(64);
-
-function run(cmd: string, args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10000 });
-  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
-}
-
-function sh(cmd: string, args: string[]): void {
-  const r = run(cmd, args);
-  if (!r.ok) throw new Error(`${cmd} ${args.join(' ')}: ${r.out.trim()}`);
-}
 
 function frame(len: number, seed: number, dst = [0x02, 0, 0, 0, 0, 0xbb], src = [0x02, 0, 0, 0, 0, 0xaa]): Uint8Array {
   const b = new Uint8Array(len);
@@ -104,41 +96,23 @@ function closePort(port: number): void {
   ethdev.close(port);
 }
 
-before(() => {
+before(async () => {
   // Lcores 1 and 2 (both on CPU 1) poll the queues of the qpairs=2 test.
   eal.init(['--lcores', '0@0,1@1,2@1', '--no-huge', '-m', '256', '--file-prefix', `tafp${process.pid}`, '--log-level', 'error']);
   pool = mbuf.pktmbufPoolCreate('afp_pool', 4095, 32, 0, 2176, -1);
-  if (process.getuid?.() !== 0) {
-    skipReason = 'needs root (network namespaces, veth, CAP_NET_RAW)';
-    return;
-  }
-  if (!run('python3', ['-c', 'import socket']).ok) {
-    skipReason = 'python3 is not available';
-    return;
-  }
-  const r = run('ip', ['netns', 'add', NS]);
-  if (!r.ok) {
-    skipReason = `ip netns add failed: ${r.out.trim()}`;
-    return;
-  }
+  skipReason = netnsUnavailable();
+  if (skipReason !== null) return;
   try {
-    sh('ip', ['link', 'add', A, 'type', 'veth', 'peer', 'name', B, 'netns', NS]);
-    // No IPv6 autoconfiguration traffic: the rings must see only the test's frames.
-    const v6 = `/proc/sys/net/ipv6/conf/${A}/disable_ipv6`;
-    if (existsSync(v6)) writeFileSync(v6, '1');
-    run('ip', ['netns', 'exec', NS, 'sysctl', '-q', '-w', `net.ipv6.conf.${B}.disable_ipv6=1`]);
-    sh('ip', ['link', 'set', A, 'up']);
-    sh('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', B, 'up']);
-    const end = Date.now() + 3000;
-    while (readFileSync(`/sys/class/net/${A}/operstate`, 'utf8').trim() !== 'up' && Date.now() < end) spawnSync('sleep', ['0.05']);
+    topo.addNs(NS);
+    topo.veth(A, B, NS); // no IPv6 on either end: the rings must see only the test's frames
+    await waitOperUp([A]);
   } catch (e) {
     skipReason = `veth setup failed: ${(e as Error).message}`;
   }
 });
 
 after(async () => {
-  run('ip', ['link', 'del', A]);
-  run('ip', ['netns', 'del', NS]);
+  topo.cleanup();
   await eal.cleanup();
 });
 

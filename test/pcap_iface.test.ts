@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as eal from '../src/lib/eal/index.js';
@@ -16,6 +16,7 @@ import { vdevCreate } from '../src/drivers/bus/vdev/vdev.js';
 import '../src/drivers/net/index.js';
 import { PEER_PY } from './fixtures/af_packet_peer.js';
 import { skipOrFail, mbufBytes, mbufFrom } from './helpers.js';
+import { netnsUnavailable, Topology, waitOperUp } from './fwd_util.js';
 
 const NS = `tsdpdk_pci_${process.pid}`;
 const A = `pcia${process.pid}`; // root namespace, used by the port
@@ -24,16 +25,7 @@ const ET = 0x88b5;
 const DIR = join(tmpdir(), `tsdpdk_pcap_iface_${process.pid}`);
 let skipReason: string | null = null;
 let pool: Mempool;
-
-function run(cmd: string, args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10000 });
-  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
-}
-
-function sh(cmd: string, args: string[]): void {
-  const r = run(cmd, args);
-  if (!r.ok) throw new Error(`${cmd} ${args.join(' ')}: ${r.out.trim()}`);
-}
+const topo = new Topology();
 
 function frame(len: number, seed: number): Uint8Array {
   const b = new Uint8Array(len);
@@ -131,40 +123,23 @@ function readPcap(path: string): Uint8Array[] {
   return out;
 }
 
-before(() => {
+before(async () => {
   eal.init(['-l', '0-1', '--no-huge', '-m', '256', '--file-prefix', `tpci${process.pid}`, '--log-level', 'error']);
   pool = mbuf.pktmbufPoolCreate('pci_pool', 2047, 32, 0, 2176, -1);
-  if (process.getuid?.() !== 0) {
-    skipReason = 'needs root (network namespaces, veth, CAP_NET_RAW)';
-    return;
-  }
-  if (!run('python3', ['-c', 'import socket']).ok) {
-    skipReason = 'python3 is not available';
-    return;
-  }
-  const r = run('ip', ['netns', 'add', NS]);
-  if (!r.ok) {
-    skipReason = `ip netns add failed: ${r.out.trim()}`;
-    return;
-  }
+  skipReason = netnsUnavailable();
+  if (skipReason !== null) return;
   try {
-    sh('ip', ['link', 'add', A, 'type', 'veth', 'peer', 'name', B, 'netns', NS]);
-    const v6 = `/proc/sys/net/ipv6/conf/${A}/disable_ipv6`;
-    if (existsSync(v6)) writeFileSync(v6, '1');
-    run('ip', ['netns', 'exec', NS, 'sysctl', '-q', '-w', `net.ipv6.conf.${B}.disable_ipv6=1`]);
-    sh('ip', ['link', 'set', A, 'up']);
-    sh('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', B, 'up']);
-    const end = Date.now() + 3000;
-    while (readFileSync(`/sys/class/net/${A}/operstate`, 'utf8').trim() !== 'up' && Date.now() < end) spawnSync('sleep', ['0.05']);
-    sh('mkdir', ['-p', DIR]);
+    topo.addNs(NS);
+    topo.veth(A, B, NS); // no IPv6 on either end: the rings see only the test's frames
+    await waitOperUp([A]);
+    mkdirSync(DIR, { recursive: true });
   } catch (e) {
     skipReason = `veth setup failed: ${(e as Error).message}`;
   }
 });
 
 after(async () => {
-  run('ip', ['link', 'del', A]);
-  run('ip', ['netns', 'del', NS]);
+  topo.cleanup();
   rmSync(DIR, { recursive: true, force: true });
   await eal.cleanup();
 });
