@@ -3,8 +3,11 @@
 // lacks V3). One socket per queue pair (PACKET_FANOUT hash group), RX and TX ring mapped over a heap
 // block of the shared Memory so bursts read and write frames in place. Rx copies each frame once into
 // an mbuf (chained when it exceeds the data room, a tsdpdk addition); Tx copies into ring frames and
-// kicks once per burst. Sockets and mappings belong to the probing process: its worker lcores can poll
-// the queues, secondary processes cannot (ENOTSUP, like DPDK's missing support).
+// kicks once per burst. Sockets belong to the probing process (its worker lcores poll the queues too); a
+// secondary gets duplicates over the mp channel (`afp_mp_sync_queues`, af_packet_mp.ts; DPDK 22.11 has
+// no secondary data path here) on its first burst, maps each socket's rings at the same window offset,
+// and uses the cursors of the shared record; it unmaps and closes them when it closes the port. One
+// process per queue at a time, as in DPDK. Control-path calls stay the primary's.
 //
 // Devargs as DPDK's: iface, qpairs, blocksz, framesz, framecnt, qdisc_bypass (same defaults and checks;
 // with V3, framecnt / (blocksz / framesz) still gives the number of blocks, so the ring memory is the
@@ -12,7 +15,7 @@
 
 import { readFileSync } from 'node:fs';
 import * as eal from '../../../lib/eal/index.js';
-import { fail } from '../../../lib/eal/errors.js';
+import { fail, TsdpdkError } from '../../../lib/eal/errors.js';
 import { registerDriver } from '../../../lib/ethdev/ethdev.js';
 import { softDevInfo, type EthDevOps, type RxQueue, type TxQueue, type VdevDriver, type XstatEntry } from '../../../lib/ethdev/driver.js';
 import { P, S_IMISSED, S_RX_NOMBUF, S_RXQ, S_TXQ, type PortData } from '../../../lib/ethdev/port_data.js';
@@ -24,9 +27,10 @@ import { parseKvargs } from '../../../lib/kvargs/index.js';
 import { mempoolFromOffset } from '../../../lib/mempool/index.js';
 import { asTsdpdk, packetAddon, sys } from './af_packet_native.js';
 import {
-  closeRings, initRecord, openRings, recordFd, recordOwned, recordVersion, ringRxQueue, ringStats, ringTxQueue, R_SIZE, RX_RING,
-  TPACKET2_HDRLEN, TPACKET_ALIGNMENT, TX_RING, txDataOffset,
+  closeRings, initRecord, mapBorrowedRing, openRings, recordFd, recordOwned, recordVersion, ringRxQueue, ringStats, ringTxQueue, R_SIZE,
+  RX_RING, TPACKET2_HDRLEN, TPACKET_ALIGNMENT, TX_RING, txDataOffset, unmapBorrowedRing,
 } from './af_packet_rings.js';
+import { AFP_MP_KEY, afpMpAttachQueues } from './af_packet_mp.js';
 
 const DRV = 'net_af_packet';
 
@@ -66,26 +70,115 @@ function ownQueues(d: PortData, what: string): number {
   const v = d.u32(P.PRIV);
   if (v === 0) fail('ENODEV', `${DRV} ${d.name}: port is closed`);
   if (eal.sharedWindow().u32[(v + V_PID) >>> 2] !== process.pid) {
-    fail('ENOTSUP', `${DRV} ${d.name}: ${what} from another process is not supported: the AF_PACKET sockets and their PACKET_MMAP rings belong to the process that probed the port (pid ${eal.sharedWindow().u32[(v + V_PID) >>> 2]}) and a ring mapping is per process; DPDK 22.11's af_packet has the same limit (its secondaries attach without a data path). Use net_tap for queues shared with secondaries`);
+    fail('ENOTSUP', `${DRV} ${d.name}: ${what} from another process is not supported: the AF_PACKET sockets belong to the process that probed the port (pid ${eal.sharedWindow().u32[(v + V_PID) >>> 2]}); a secondary gets only the queues (afp_mp_sync_queues)`);
   }
   return v;
 }
 
-function rxQueue(d: PortData, q: number, mempool: number): RxQueue {
-  const v = ownQueues(d, 'Rx');
+/** The primary's socket fd of each queue pair (afp_mp_sync_queues). */
+export function afpPrimaryQueueFds(d: PortData): number[] {
+  if (d.driverName !== DRV) fail('EINVAL', `port ${d.name} is a ${d.driverName} port, not ${DRV}`);
+  const v = d.u32(P.PRIV);
+  if (v === 0) fail('ENODEV', `${DRV} ${d.name}: port is closed`);
   const w = eal.sharedWindow();
-  if (q >= w.u32[(v + V_NB_Q) >>> 2]!) fail('EINVAL', `${DRV} ${d.name}: Rx queue ${q} >= qpairs`);
+  const owner = w.u32[(v + V_PID) >>> 2]!;
+  if (owner !== process.pid) fail('ENOTSUP', `${DRV} ${d.name}: its sockets belong to process ${owner}, not to the primary`);
+  const fds: number[] = [];
+  for (let q = 0; q < w.u32[(v + V_NB_Q) >>> 2]!; q++) {
+    const fd = recordFd(rec(v, q));
+    if (fd < 0) fail('EINVAL', `${DRV} ${d.name}: queue pair ${q} has no socket in the primary`);
+    fds.push(fd);
+  }
+  return fds;
+}
+
+/** Sockets this (secondary) process received from the primary and whose rings it mapped, by port; this thread's only. */
+const borrowed = new Map<number, { v: number; fds: number[] }>();
+
+function unborrow(v: number, fds: number[], mapped: number, who: string): void {
+  const a = packetAddon(DRV);
+  for (let q = 0; q < mapped; q++) {
+    try { unmapBorrowedRing(rec(v, q), `${who} queue ${q}`); } catch { /* the window keeps anonymous pages there */ }
+  }
+  for (const fd of fds) {
+    try { a.packetClose(fd); } catch { /* already closed */ }
+  }
+}
+
+function dropBorrowed(port: number, who: string): void {
+  const b = borrowed.get(port);
+  if (b === undefined) return;
+  borrowed.delete(port);
+  unborrow(b.v, b.fds, b.fds.length, who);
+}
+
+/**
+ * This thread's socket fd of queue pair q: the shared one in the owning process, else (a secondary) the
+ * primary's duplicate, asked once per port with the rings of every pair mapped at the primary's offsets.
+ */
+function queueFd(d: PortData, v: number, q: number, what: string): number {
+  const w = eal.sharedWindow();
+  const who = `${DRV} ${d.name}`;
+  if (q >= w.u32[(v + V_NB_Q) >>> 2]!) fail('EINVAL', `${who}: ${what} queue ${q} >= qpairs`);
+  const owner = w.u32[(v + V_PID) >>> 2]!;
+  if (owner === process.pid) return recordFd(rec(v, q));
+  let b = borrowed.get(d.portId);
+  if (b !== undefined && (b.v !== v || q >= b.fds.length)) {
+    dropBorrowed(d.portId, who);
+    b = undefined;
+  }
+  if (b === undefined) {
+    if (eal.mp.socketPath() === null) {
+      // A worker lcore (no mp channel in its thread) or --in-memory.
+      fail('ENOTSUP', `${who}: the AF_PACKET sockets belong to process ${owner}; a secondary gets them over the mp channel, which only its main thread runs (use the port's queues from there)`);
+    }
+    if (eal.processType() !== 'secondary') fail('ENOTSUP', `${who}: the AF_PACKET sockets belong to process ${owner}, a secondary; only the primary shares its queues`);
+    const fds = afpMpAttachQueues(d.name);
+    const a = packetAddon(DRV);
+    let mapped = 0;
+    try {
+      if (fds.length !== w.u32[(v + V_NB_Q) >>> 2]) fail('EIO', `${who}: the primary sent ${fds.length} sockets for ${w.u32[(v + V_NB_Q) >>> 2]} queue pairs`);
+      for (; mapped < fds.length; mapped++) mapBorrowedRing(a, rec(v, mapped), fds[mapped]!, `${who} queue ${mapped}`);
+    } catch (e) {
+      unborrow(v, fds, mapped, who);
+      throw e;
+    }
+    b = { v, fds };
+    borrowed.set(d.portId, b);
+  }
+  return b.fds[q]!;
+}
+
+function rxQueue(d: PortData, q: number, mempool: number): RxQueue {
+  const v = d.u32(P.PRIV);
+  if (v === 0) fail('ENODEV', `${DRV} ${d.name}: port is closed`);
+  const fd = queueFd(d, v, q, 'Rx');
+  const w = eal.sharedWindow();
   return ringRxQueue(rec(v, q), {
     pool: mempoolFromOffset(mempool), portId: d.portId, vlanStrip: w.u32[(v + V_VLAN_STRIP) >>> 2] === 1,
     statIdx: d.statsIndex + S_RXQ + 3 * q, nombufIdx: d.statsIndex + S_RX_NOMBUF, tsField: -1, tsFlagBit: -1,
-  }, `${DRV} ${d.name}`);
+  }, `${DRV} ${d.name}`, fd >= 0 && !recordOwned(rec(v, q)));
 }
 
 function txQueue(d: PortData, q: number): TxQueue {
-  const v = ownQueues(d, 'Tx');
-  const w = eal.sharedWindow();
-  if (q >= w.u32[(v + V_NB_Q) >>> 2]!) fail('EINVAL', `${DRV} ${d.name}: Tx queue ${q} >= qpairs`);
-  return ringTxQueue(packetAddon(DRV), rec(v, q), d.statsIndex + S_TXQ + 3 * q, `${DRV} ${d.name}`);
+  const v = d.u32(P.PRIV);
+  if (v === 0) fail('ENODEV', `${DRV} ${d.name}: port is closed`);
+  const fd = queueFd(d, v, q, 'Tx');
+  return ringTxQueue(packetAddon(DRV), rec(v, q), d.statsIndex + S_TXQ + 3 * q, `${DRV} ${d.name}`, recordOwned(rec(v, q)) ? -1 : fd);
+}
+
+/** Registers afp_mp_sync_queues in a primary, once per process. */
+let mpRegistered = false;
+function registerMpAction(): void {
+  if (mpRegistered || eal.processType() !== 'primary') return;
+  mpRegistered = true;
+  if (eal.mp.actionList().includes(AFP_MP_KEY)) return;
+  try {
+    eal.mp.actionRegisterModule(AFP_MP_KEY, new URL('./af_packet_mp.js', import.meta.url), 'afpMpSyncQueues');
+  } catch (e) {
+    // ENOTSUP (--in-memory): no secondaries can exist.
+    if (!(e instanceof TsdpdkError && e.code === 'ENOTSUP')) throw e;
+  }
 }
 
 /** Closes the sockets and gives the ring blocks back (idempotent). */
@@ -173,6 +266,7 @@ const ops: EthDevOps = {
     d.setU32(P.LINK_STATUS, RTE_ETH_LINK_DOWN);
   },
   close(d) {
+    dropBorrowed(d.portId, `${DRV} ${d.name}`);
     const v = d.u32(P.PRIV);
     if (v !== 0) release(v);
   },
@@ -307,12 +401,14 @@ const driver: VdevDriver = {
     d.setU32(P.PROMISC, (info.flags & IFF_PROMISC) !== 0 ? 1 : 0);
     d.setU32(P.NB_RXQ, qpairs);
     d.setU32(P.NB_TXQ, qpairs);
+    registerMpAction();
     return ops;
   },
   attachSecondary() {
     return ops;
   },
   remove(d) {
+    dropBorrowed(d.portId, `${DRV} ${d.name}`);
     const v = d.u32(P.PRIV);
     if (v === 0) return;
     if (eal.sharedWindow().u32[(v + V_PID) >>> 2] === process.pid) {

@@ -225,17 +225,44 @@ export interface RxOptions {
 }
 
 /** An Rx queue over rec's Rx ring (V2 or V3, as the socket was opened). */
-export function ringRxQueue(rec: number, o: RxOptions, who: string): RxQueue {
-  if (!recordOwned(rec)) fail('ENOTSUP', `${who}: Rx from another process is not supported (the AF_PACKET sockets belong to the primary)`);
+export function ringRxQueue(rec: number, o: RxOptions, who: string, borrowed = false): RxQueue {
+  if (!borrowed && !recordOwned(rec)) fail('ENOTSUP', `${who}: Rx from another process is not supported (the AF_PACKET sockets belong to the primary)`);
   if (!hasRing(rec, RX_RING)) fail('EINVAL', `${who}: the socket has no Rx ring`);
   return recordVersion(rec) === 3 ? new RxV3(rec, o) : new RxV2(rec, o);
 }
 
-/** An Tx queue over rec's Tx ring. */
-export function ringTxQueue(a: PacketAddon, rec: number, statIdx: number, who: string): TxQueue {
-  if (!recordOwned(rec)) fail('ENOTSUP', `${who}: Tx from another process is not supported (the AF_PACKET sockets belong to the primary)`);
+/** A Tx queue over rec's Tx ring; `fd` is this process's copy of the socket when it borrowed the ring. */
+export function ringTxQueue(a: PacketAddon, rec: number, statIdx: number, who: string, fd = -1): TxQueue {
+  if (fd < 0 && !recordOwned(rec)) fail('ENOTSUP', `${who}: Tx from another process is not supported (the AF_PACKET sockets belong to the primary)`);
   if (!hasRing(rec, TX_RING)) fail('EINVAL', `${who}: the socket has no Tx ring`);
-  return new RingTx(a, rec, statIdx);
+  return new RingTx(a, rec, statIdx, fd);
+}
+
+/**
+ * Maps the rings of fd (a duplicate of rec's socket, received from the owner) at the window offset the
+ * owner mapped them, over this process's mapping of the shared window there: both processes then see the
+ * same ring memory, and the cursors in rec. Undone by unmapBorrowedRing.
+ */
+export function mapBorrowedRing(a: PacketAddon, rec: number, fd: number, who: string): void {
+  const w = eal.sharedWindow();
+  const ring = w.u32[(rec + R_RING) >>> 2]!;
+  const len = w.u32[(rec + R_RING_LEN) >>> 2]!;
+  if (ring === 0 || len === 0) fail('EINVAL', `${who}: the socket has no ring mapped in the primary`);
+  try {
+    a.packetMapRing(w.buffer, w.base + ring, len, fd);
+  } catch (e) {
+    // The addon left anonymous pages there: put the shared window back.
+    try { restoreWindow(ring, w.u32[(rec + R_REGION) >>> 2]!); } catch { /* keep the mapping error */ }
+    throw asTsdpdk(`${who}: mapping the primary's rings`, e);
+  }
+}
+
+/** Puts the shared window back where mapBorrowedRing mapped rec's rings (the owner keeps its own). */
+export function unmapBorrowedRing(rec: number, who: string): void {
+  const w = eal.sharedWindow();
+  const ring = w.u32[(rec + R_RING) >>> 2]!;
+  if (ring === 0) return;
+  sys(`${who}: restoring window memory`, () => restoreWindow(ring, w.u32[(rec + R_REGION) >>> 2]!));
 }
 
 /** Copying frames into mbufs: segment cursor, VLAN re-insertion, timestamps. */
@@ -561,7 +588,7 @@ class RingTx implements TxQueue {
   private readonly lenOff: number;
   private readonly snapOff: number;
 
-  constructor(private readonly addon: PacketAddon, rec: number, private readonly statIdx: number) {
+  constructor(private readonly addon: PacketAddon, rec: number, private readonly statIdx: number, fd: number) {
     const w = eal.sharedWindow();
     this.u8 = w.u8;
     this.u16 = w.u16;
@@ -572,7 +599,7 @@ class RingTx implements TxQueue {
     this.frames = frameTable(u32[(rec + R_RING) >>> 2]! + rxLen, rec);
     this.count = this.frames.length;
     this.nextIdx = (rec + R_TX_NEXT) >>> 2;
-    this.fd = w.i32[(rec + R_FD) >>> 2]!;
+    this.fd = fd >= 0 ? fd : w.i32[(rec + R_FD) >>> 2]!;
     const v3 = u32[(rec + R_VERSION) >>> 2] === 3;
     this.dataOff = txDataOffset(v3 ? 3 : 2);
     this.dataSize = u32[(rec + R_FRAMESZ) >>> 2]! - this.dataOff;
