@@ -12,10 +12,10 @@ import { hugepagesFree, hugetlbfsMounted, skipOrFail } from './helpers.js';
 
 const probe = fileURLToPath(new URL('./fixtures/secondary_probe.js', import.meta.url));
 
-function runSecondary(prefix: string, zone: string, n: number): Record<string, unknown> {
+function runSecondary(prefix: string, zone: string, n: number, at = 0): Record<string, unknown> {
   let out: string;
   try {
-    out = execFileSync(process.execPath, [probe, prefix, zone, String(n)], { encoding: 'utf8', timeout: 30000 });
+    out = execFileSync(process.execPath, [probe, prefix, zone, String(n), String(at)], { encoding: 'utf8', timeout: 30000 });
   } catch (e) {
     out = (e as { stdout?: string }).stdout ?? '';
   }
@@ -89,4 +89,28 @@ test('secondary attaches to a hugepage primary; the heap grows on demand', async
   assert.equal(readdirSync('/dev/hugepages').filter((f) => f.startsWith(`${prefix}map_`)).length, 0, 'cleanup removes hugepage files');
   assert.equal(hugepagesFree(), free0);
   await primaryAndSecondary(['-m', '4'], `${prefix}b`);
+});
+
+test('a secondary sees data in every page the primary preallocated, not only the first (no heap growth)', async (t) => {
+  if (!loadNative()) return skipOrFail(t, 'native addon not built');
+  if (!hugetlbfsMounted() || hugepagesFree() < 16) return skipOrFail(t, `no hugetlbfs at /dev/hugepages with 16 free 2 MiB pages (free: ${hugepagesFree()})`);
+  const prefix = `mpprealloc${process.pid}`;
+  eal.init(['-m', '16', '--file-prefix', prefix, '--log-level', 'error', '-l', '0']);
+  try {
+    const pages = eal.memsegList().length;
+    const len = 5 << 20;
+    const z = eal.memzoneReserve('mp_big', len);
+    assert.equal(eal.memsegList().length, pages, 'the zone fits in the preallocated pages');
+    const tail = z.offset + len - 64;
+    assert.ok(tail >= 2 << 20, 'the bytes checked are beyond the first 2 MiB page');
+    const pattern = Array.from({ length: 32 }, (_, i) => (i * 29 + 3) & 0xff);
+    eal.sharedWindow().u8.set(pattern, tail);
+    const r = runSecondary(prefix, 'mp_big', 32, len - 64);
+    assert.equal(r.error, undefined, String(r.error));
+    assert.equal(r.offset, z.offset);
+    assert.equal(r.bytes, Buffer.from(pattern).toString('hex'), `zone at 0x${z.offset.toString(16)}, ${pages} pages`);
+    assert.deepEqual([...eal.sharedWindow().u8.slice(tail + 32, tail + 34)], [0x5e, 0xc0], 'and its stores land in the same page');
+  } finally {
+    await eal.cleanup();
+  }
 });

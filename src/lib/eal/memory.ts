@@ -341,14 +341,16 @@ export class MemoryManager {
   sync(): void {
     if (this.plan.mode !== 'huge') return;
     const w = this.window;
-    const gen = Atomics.load(w.u32, H_SEG_GENERATION >>> 2);
+    // The private word holds generation + 1, so 0 (a fresh process) never matches: a secondary's first
+    // sync maps every page the primary has, including preallocated ones that never bumped the generation.
+    const seen = (Atomics.load(w.u32, H_SEG_GENERATION >>> 2) + 1) >>> 0;
     const privIdx = PRIV_SEG_GEN >>> 2;
-    if (Atomics.load(w.memU32, privIdx) === gen && this.localMapped(0)) return;
+    if (Atomics.load(w.memU32, privIdx) === seen) return;
     const slots = Math.min(this.numSegSlots, MAX_SEGS);
     for (let n = 0; n < slots; n++) {
       if (this.segMapped(n) && !this.localMapped(n)) this.mapHugepage(n, false);
     }
-    Atomics.store(w.memU32, privIdx, gen);
+    Atomics.store(w.memU32, privIdx, seen);
   }
 
   /** IOVA of a window offset (RTE_BAD_IOVA when unknown). */
