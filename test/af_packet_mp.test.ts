@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { runtimeDirPath } from '../src/lib/eal/runtime_dir.js';
 import { PEER_PY } from './fixtures/af_packet_peer.js';
 import { skipOrFail } from './helpers.js';
+import { udp } from './fwd_util.js';
+import { JsonChild } from './json_child.js';
 
 const PRIMARY = fileURLToPath(new URL('./fixtures/afp_mp_primary.js', import.meta.url));
 const SECONDARY = fileURLToPath(new URL('./fixtures/afp_mp_secondary.js', import.meta.url));
@@ -40,65 +42,15 @@ function prefix(tag: string): string {
   return p;
 }
 
-/** A fixture process printing one JSON line per command; cmd() waits (bounded) for the answer. */
-class Child {
-  readonly proc: ChildProcess;
-  private lines: Record<string, unknown>[] = [];
-  private waiters: (() => void)[] = [];
-  stderr = '';
-  readonly closed: Promise<number | null>;
+/** Fixture processes of this file (JSON lines on stdout), registered for the `after` cleanup. */
+class Child extends JsonChild {
   constructor(script: string, args: string[]) {
-    this.proc = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    children.push(this.proc);
-    let buf = '';
-    this.proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        try { this.lines.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not ours */ }
-        this.waiters.splice(0).forEach((w) => w());
-      }
-    });
-    this.proc.stderr!.setEncoding('utf8').on('data', (d: string) => { this.stderr += d; });
-    this.closed = new Promise((ok) => this.proc.on('close', (code) => { this.waiters.splice(0).forEach((w) => w()); ok(code); }));
-  }
-  async next(timeoutMs = 15000): Promise<Record<string, unknown>> {
-    const end = Date.now() + timeoutMs;
-    while (this.lines.length === 0) {
-      if (Date.now() > end || this.proc.exitCode !== null) throw new Error(`no output from child (exit ${this.proc.exitCode}); stderr:\n${this.stderr}`);
-      await new Promise<void>((ok) => { this.waiters.push(ok); setTimeout(ok, 100); });
-    }
-    return this.lines.shift()!;
-  }
-  cmd(line: string, timeoutMs = 15000): Promise<Record<string, unknown>> {
-    this.proc.stdin!.write(`${line}\n`);
-    return this.next(timeoutMs);
-  }
-  async kill(): Promise<void> {
-    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
-    await this.closed;
+    super(script, args, children);
   }
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-/** Ethernet + IPv4 + UDP from sip:sport to dip:dport, len bytes, payload from seed. */
-function udp(len: number, sip: number, dip: number, sport: number, dport: number, seed: number): Uint8Array {
-  const b = new Uint8Array(len);
-  for (let i = 42; i < len; i++) b[i] = (i * 13 + seed) & 0xff;
-  b.set([0x02, 0, 0, 0, 0, 0xbb, 0x02, 0, 0, 0, 0, 0xaa, 0x08, 0x00]);
-  const ipLen = len - 14;
-  b.set([0x45, 0, ipLen >> 8, ipLen & 0xff, 0, seed & 0xff, 0, 0, 64, 17, 0, 0, 10, 0, 0, sip, 10, 0, 0, dip], 14);
-  let sum = 0;
-  for (let i = 14; i < 34; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  b[24] = (~sum >> 8) & 0xff;
-  b[25] = ~sum & 0xff;
-  const uLen = len - 34;
-  b.set([sport >> 8, sport & 0xff, dport >> 8, dport & 0xff, uLen >> 8, uLen & 0xff, 0, 0], 34);
-  return b;
-}
 
 /** Sends frames from the peer inside NS; each must be accepted by the kernel. */
 function peerSend(frames: Uint8Array[]): void {

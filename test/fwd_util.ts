@@ -258,3 +258,20 @@ export function malformedFrames(maxLen: number): Uint8Array[] {
     big(maxLen, 17),
   ];
 }
+
+/** Ethernet + IPv4 + UDP from sip:sport to dip:dport, len bytes, payload from seed. */
+export function udp(len: number, sip: number, dip: number, sport: number, dport: number, seed: number): Uint8Array {
+  const b = new Uint8Array(len);
+  for (let i = 42; i < len; i++) b[i] = (i * 13 + seed) & 0xff;
+  b.set([0x02, 0, 0, 0, 0, 0xbb, 0x02, 0, 0, 0, 0, 0xaa, 0x08, 0x00]);
+  const ipLen = len - 14;
+  b.set([0x45, 0, ipLen >> 8, ipLen & 0xff, 0, seed & 0xff, 0, 0, 64, 17, 0, 0, 10, 0, 0, sip, 10, 0, 0, dip], 14);
+  let sum = 0;
+  for (let i = 14; i < 34; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  b[24] = (~sum >> 8) & 0xff;
+  b[25] = ~sum & 0xff;
+  const uLen = len - 34;
+  b.set([sport >> 8, sport & 0xff, dport >> 8, dport & 0xff, uLen >> 8, uLen & 0xff, 0, 0], 34);
+  return b;
+}
