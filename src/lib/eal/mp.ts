@@ -6,3 +6,4 @@ export {
   type MpMsg, type MpAction, type MpReply, type MpStats,
 } from './mp_channel.js';
 export { encodeMsg, decodeMsg, msgError, type MpWireMsg, type MpTypeValue } from './mp_wire.js';
+export { requestFds, fdChunk, closeFds, type FdReply } from './mp_fds.js';

@@ -7,10 +7,9 @@
 // -errno), then the reason of a refusal, NUL-terminated. The action runs in the primary's mp thread.
 
 import * as eal from '../../../lib/eal/index.js';
-import { Errno, fail, TsdpdkError, type ErrnoCode } from '../../../lib/eal/errors.js';
+import { Errno, TsdpdkError, type ErrnoCode } from '../../../lib/eal/errors.js';
 import { getPortByName, portDataOf } from '../../../lib/ethdev/ethdev.js';
 import { afpPrimaryQueueFds } from './af_packet_ethdev.js';
-import { packetAddon } from './af_packet_native.js';
 
 export const AFP_MP_KEY = 'afp_mp_sync_queues';
 export const AFP_MP_PARAM_SIZE = 76;
@@ -23,11 +22,6 @@ const O_WHY = 76;
 export const AFP_MP_TIMEOUT_MS = 2000;
 
 const LOG = eal.log.registerLogType('pmd.net.af_packet');
-const ERRNO_NAME = new Map<number, ErrnoCode>(Object.entries(Errno).map(([k, v]) => [v, k as ErrnoCode]));
-
-function closeFd(fd: number): void {
-  try { packetAddon('net_af_packet').packetClose(fd); } catch { /* already closed */ }
-}
 
 export interface AfpMpParam {
   portName: string;
@@ -70,7 +64,7 @@ function err(msg: string): void {
 
 /** The primary's side (mp thread): up to 8 socket fds from `first`, or result -errno with a reason. */
 export function afpMpSyncQueues(msg: eal.mp.MpMsg, peer: string): number {
-  for (const fd of msg.fds) closeFd(fd); // a request carries none
+  eal.mp.closeFds(msg.fds); // a request carries none
   const req = decodeAfpMpParam(msg.param);
   if (req === null) {
     err(`${AFP_MP_KEY}: param of ${msg.param.length} bytes, expected at least ${AFP_MP_PARAM_SIZE}`);
@@ -95,8 +89,9 @@ export function afpMpSyncQueues(msg: eal.mp.MpMsg, peer: string): number {
   } catch (e) {
     return refuse(e instanceof TsdpdkError ? e.code : 'EINVAL', (e as Error).message);
   }
-  if (req.first < 0 || req.first >= fds.length) return refuse('ERANGE', `first fd ${req.first} out of ${fds.length}`);
-  return answer({ portName: req.portName, nbQueues: fds.length, first: req.first, result: 0 }, fds.slice(req.first, req.first + eal.mp.MP_MAX_FD_NUM));
+  const chunk = eal.mp.fdChunk(fds, req.first);
+  if (chunk === null) return refuse('ERANGE', `first fd ${req.first} out of ${fds.length}`);
+  return answer({ portName: req.portName, nbQueues: fds.length, first: req.first, result: 0 }, chunk);
 }
 
 /**
@@ -104,31 +99,11 @@ export function afpMpSyncQueues(msg: eal.mp.MpMsg, peer: string): number {
  * Throws a TsdpdkError when the primary is gone (ECONNREFUSED), silent (ETIMEDOUT) or refuses (its errno).
  */
 export function afpMpAttachQueues(portName: string): number[] {
-  const who = `net_af_packet ${portName}`;
-  const got: number[] = [];
-  let nbq = -1;
-  try {
-    do {
-      let r: eal.mp.MpReply;
-      try {
-        r = eal.mp.requestSync({ name: AFP_MP_KEY, param: encodeAfpMpParam({ portName, nbQueues: 0, first: got.length, result: 0 }), fds: [] }, AFP_MP_TIMEOUT_MS);
-      } catch (e) {
-        throw new TsdpdkError(e instanceof TsdpdkError ? e.code : 'EIO', `${who}: failed to request the queue sockets from the primary: ${(e as Error).message}`);
-      }
-      const m = r.msgs[0];
-      if (r.nbReceived !== 1 || m === undefined) fail('ETIMEDOUT', `${who}: failed to request the queue sockets from the primary: no reply (${r.nbReceived} of ${r.nbSent})`);
-      got.push(...m.fds);
-      const p = decodeAfpMpParam(m.param);
-      if (p === null || p.portName !== portName) fail('EIO', `${who}: malformed ${AFP_MP_KEY} reply (${m.param.length} bytes)`);
-      if (p.result < 0) fail(ERRNO_NAME.get(-p.result) ?? 'EIO', `${who}: the primary refused to share its queue sockets: ${p.why ?? `errno ${-p.result}`}`);
-      if ((nbq >= 0 && p.nbQueues !== nbq) || p.first !== got.length - m.fds.length) fail('EIO', `${who}: the primary's queues changed while attaching`);
-      nbq = p.nbQueues;
-      if (m.fds.length === 0 && got.length < nbq) fail('EIO', `${who}: unexpected number of fds received (${got.length} of ${nbq})`);
-    } while (got.length < nbq);
-    if (got.length !== nbq) fail('EIO', `${who}: unexpected number of fds received (${got.length}, expected ${nbq})`);
-  } catch (e) {
-    for (const fd of got) closeFd(fd);
-    throw e;
-  }
-  return got;
+  const decode = (b: Uint8Array): eal.mp.FdReply | null => {
+    const p = decodeAfpMpParam(b);
+    return p === null || p.portName !== portName ? null : { total: p.nbQueues, first: p.first, result: p.result, why: p.why };
+  };
+  return eal.mp.requestFds(AFP_MP_KEY, `net_af_packet ${portName}`,
+    { requestFailed: 'failed to request the queue sockets from the primary', refused: 'the primary refused to share its queue sockets' },
+    (first) => encodeAfpMpParam({ portName, nbQueues: 0, first, result: 0 }), decode, AFP_MP_TIMEOUT_MS).fds;
 }

@@ -8,11 +8,10 @@
 // The action runs in the primary's mp thread; the request is sent by the secondary's main thread.
 
 import * as eal from '../../../lib/eal/index.js';
-import { Errno, fail, TsdpdkError, type ErrnoCode } from '../../../lib/eal/errors.js';
+import { Errno, TsdpdkError, type ErrnoCode } from '../../../lib/eal/errors.js';
 import { getPortByName, portDataOf } from '../../../lib/ethdev/ethdev.js';
 import { P } from '../../../lib/ethdev/port_data.js';
 import { tapPrimaryQueueFds } from './tap_ethdev.js';
-import { tapAddon } from './tap_native.js';
 
 export const TAP_MP_KEY = 'tap_mp_sync_queues';
 /** struct ipc_queues (72 bytes) + first + result. */
@@ -30,11 +29,6 @@ export const TAP_MP_TIMEOUT_MS = 2000;
 
 const LOG = eal.log.registerLogType('pmd.net.tap');
 
-const ERRNO_NAME = new Map<number, ErrnoCode>(Object.entries(Errno).map(([k, v]) => [v, k as ErrnoCode]));
-
-function closeFd(fd: number): void {
-  try { tapAddon('net_tap').tapClose(fd); } catch { /* already closed */ }
-}
 
 export interface TapMpParam {
   rxqCount: number;
@@ -79,7 +73,7 @@ function err(msg: string): void {
 
 /** The primary's side (mp thread): replies with up to 8 fds from `first`, or result -errno. */
 export function tapMpSyncQueues(msg: eal.mp.MpMsg, peer: string): number {
-  for (const fd of msg.fds) closeFd(fd); // a request carries none
+  eal.mp.closeFds(msg.fds); // a request carries none
   const req = decodeTapMpParam(msg.param);
   if (req === null) {
     err(`${TAP_MP_KEY}: param of ${msg.param.length} bytes, expected ${DPDK_PARAM_SIZE} or ${TAP_MP_PARAM_SIZE}`);
@@ -112,9 +106,9 @@ export function tapMpSyncQueues(msg: eal.mp.MpMsg, peer: string): number {
     return refuse(c, (e as Error).message);
   }
   const all = [...q.rx, ...q.tx];
-  if (req.first < 0 || (req.first >= all.length && all.length > 0)) return refuse('ERANGE', `first fd ${req.first} out of ${all.length}`);
-  return answer({ rxqCount: q.rx.length, txqCount: q.tx.length, portName: req.portName, first: req.first, result: 0 },
-    all.slice(req.first, req.first + eal.mp.MP_MAX_FD_NUM));
+  const chunk = eal.mp.fdChunk(all, req.first);
+  if (chunk === null) return refuse('ERANGE', `first fd ${req.first} out of ${all.length}`);
+  return answer({ rxqCount: q.rx.length, txqCount: q.tx.length, portName: req.portName, first: req.first, result: 0 }, chunk);
 }
 
 /**
@@ -122,38 +116,15 @@ export function tapMpSyncQueues(msg: eal.mp.MpMsg, peer: string): number {
  * TsdpdkError when the primary is gone (ECONNREFUSED), silent (ETIMEDOUT) or refuses (its errno).
  */
 export function tapMpAttachQueues(portName: string): { rx: number[]; tx: number[] } {
-  const got: number[] = [];
-  let rxq = -1;
-  let txq = -1;
-  const closeAll = (): void => { for (const fd of got) closeFd(fd); };
-  try {
-    do {
-      let r: eal.mp.MpReply;
-      try {
-        r = eal.mp.requestSync({ name: TAP_MP_KEY, param: encodeTapMpParam({ rxqCount: 0, txqCount: 0, portName, first: got.length, result: 0 }), fds: [] }, TAP_MP_TIMEOUT_MS);
-      } catch (e) {
-        const c = e instanceof TsdpdkError ? e.code : 'EIO';
-        throw new TsdpdkError(c, `net_tap ${portName}: Failed to request queues from primary: ${(e as Error).message}`);
-      }
-      const m = r.msgs[0];
-      if (r.nbReceived !== 1 || m === undefined) fail('ETIMEDOUT', `net_tap ${portName}: Failed to request queues from primary: no reply (${r.nbReceived} of ${r.nbSent})`);
-      got.push(...m.fds);
-      const p = decodeTapMpParam(m.param);
-      if (p === null || p.portName !== portName) fail('EIO', `net_tap ${portName}: malformed ${TAP_MP_KEY} reply (${m.param.length} bytes)`);
-      if (p.result < 0) {
-        fail(ERRNO_NAME.get(-p.result) ?? 'EIO', `net_tap ${portName}: the primary refused to share its queues: ${p.why ?? `errno ${-p.result}`}`);
-      }
-      if ((rxq >= 0 && (p.rxqCount !== rxq || p.txqCount !== txq)) || p.first !== got.length - m.fds.length) {
-        fail('EIO', `net_tap ${portName}: the primary's queues changed while attaching`);
-      }
-      rxq = p.rxqCount;
-      txq = p.txqCount;
-      if (m.fds.length === 0 && got.length < rxq + txq) fail('EIO', `net_tap ${portName}: Unexpected number of fds received (${got.length} of ${rxq + txq})`);
-    } while (got.length < rxq + txq);
-    if (got.length !== rxq + txq) fail('EIO', `net_tap ${portName}: Unexpected number of fds received (${got.length}, expected ${rxq + txq})`);
-  } catch (e) {
-    closeAll();
-    throw e;
-  }
-  return { rx: got.slice(0, rxq), tx: got.slice(rxq) };
+  let rxq = 0;
+  const decode = (b: Uint8Array): eal.mp.FdReply | null => {
+    const p = decodeTapMpParam(b);
+    if (p === null || p.portName !== portName) return null;
+    rxq = p.rxqCount;
+    return { total: p.rxqCount + p.txqCount, first: p.first, result: p.result, why: p.why, shape: `${p.rxqCount}/${p.txqCount}` };
+  };
+  const { fds } = eal.mp.requestFds(TAP_MP_KEY, `net_tap ${portName}`,
+    { requestFailed: 'Failed to request queues from primary', refused: 'the primary refused to share its queues' },
+    (first) => encodeTapMpParam({ rxqCount: 0, txqCount: 0, portName, first, result: 0 }), decode, TAP_MP_TIMEOUT_MS);
+  return { rx: fds.slice(0, rxq), tx: fds.slice(rxq) };
 }
