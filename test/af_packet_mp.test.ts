@@ -7,13 +7,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runtimeDirPath } from '../src/lib/eal/runtime_dir.js';
 import { PEER_PY } from './fixtures/af_packet_peer.js';
 import { skipOrFail } from './helpers.js';
-import { udp } from './fwd_util.js';
+import { netnsUnavailable, Topology, udp, waitOperUp } from './fwd_util.js';
 import { JsonChild } from './json_child.js';
 
 const PRIMARY = fileURLToPath(new URL('./fixtures/afp_mp_primary.js', import.meta.url));
@@ -22,19 +22,10 @@ const NS = `tsdpdk_afpmp_${process.pid}`;
 const A = `afmpa${process.pid % 100000}`; // root namespace, used by the port
 const B = `afmpb${process.pid % 100000}`; // peer, inside NS
 const ET_IPV4 = 0x0800;
+const topo = new Topology();
 const children: ChildProcess[] = [];
 const prefixes: string[] = [];
 let skipReason: string | null = null;
-
-function run(cmd: string, args: string[], timeout = 10000): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout });
-  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
-}
-
-function sh(cmd: string, args: string[]): void {
-  const r = run(cmd, args);
-  if (!r.ok) throw new Error(`${cmd} ${args.join(' ')}: ${r.out.trim()}`);
-}
 
 function prefix(tag: string): string {
   const p = `afpmp${tag}${process.pid}`;
@@ -78,30 +69,13 @@ async function peerRecv(count: number, timeoutS = 3): Promise<{ done: Promise<st
   return { done: exited.then(() => out.split('\n').slice(1).filter((l) => l.length > 0)) };
 }
 
-before(() => {
-  if (process.getuid?.() !== 0) {
-    skipReason = 'needs root (network namespaces, veth, CAP_NET_RAW)';
-    return;
-  }
-  if (!run('python3', ['-c', 'import socket']).ok) {
-    skipReason = 'python3 is not available';
-    return;
-  }
-  const r = run('ip', ['netns', 'add', NS]);
-  if (!r.ok) {
-    skipReason = `ip netns add failed: ${r.out.trim()}`;
-    return;
-  }
+before(async () => {
+  skipReason = netnsUnavailable();
+  if (skipReason !== null) return;
   try {
-    sh('ip', ['link', 'add', A, 'type', 'veth', 'peer', 'name', B, 'netns', NS]);
-    // No IPv6 autoconfiguration traffic: the rings must see only the test's frames.
-    const v6 = `/proc/sys/net/ipv6/conf/${A}/disable_ipv6`;
-    if (existsSync(v6)) writeFileSync(v6, '1');
-    run('ip', ['netns', 'exec', NS, 'sysctl', '-q', '-w', `net.ipv6.conf.${B}.disable_ipv6=1`]);
-    sh('ip', ['link', 'set', A, 'up']);
-    sh('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', B, 'up']);
-    const end = Date.now() + 3000;
-    while (readFileSync(`/sys/class/net/${A}/operstate`, 'utf8').trim() !== 'up' && Date.now() < end) spawnSync('sleep', ['0.05']);
+    topo.addNs(NS);
+    topo.veth(A, B, NS); // no IPv6 on either end: the rings must see only the test's frames
+    await waitOperUp([A]);
   } catch (e) {
     skipReason = `veth setup failed: ${(e as Error).message}`;
   }
@@ -110,8 +84,7 @@ before(() => {
 after(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await new Promise((r) => setTimeout(r, 100));
-  run('ip', ['link', 'del', A]);
-  run('ip', ['netns', 'del', NS]);
+  topo.cleanup();
   for (const p of prefixes) {
     rmSync(runtimeDirPath(p), { recursive: true, force: true });
     rmSync(join('/var/run/dpdk', p), { recursive: true, force: true });
